@@ -1,0 +1,1 @@
+"""The command line: a Typer adapter over Platform. No logic of its own."""

@@ -1,0 +1,292 @@
+"""``stadsdata``: the command line. Every command takes the home from --home or STADSDATA_HOME."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from stadsdata import demo as demo_data
+from stadsdata.cli.output import err, kv_table, out, render_result, when
+from stadsdata.errors import StadsdataError
+from stadsdata.platform import Platform
+from stadsdata.settings import Settings
+
+app = typer.Typer(
+    name="stadsdata",
+    help="Stadsdata: an urban data platform. Landing zone, versioned tables, catalogue and SQL.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+catalog_app = typer.Typer(help="Find and inspect datasets.", no_args_is_help=True)
+deliveries_app = typer.Typer(help="Deliveries in the landing zone and their states.", invoke_without_command=True)
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(deliveries_app, name="deliveries")
+
+DEMO_MARKER = ".stadsdata-demo"
+
+
+class State:
+    home: Path | None = None
+
+
+state = State()
+
+
+@app.callback()
+def main_options(
+    home: Annotated[
+        Path | None, typer.Option("--home", help="Platform home (default: $STADSDATA_HOME or ~/.stadsdata).")
+    ] = None,
+) -> None:
+    state.home = home
+
+
+def settings() -> Settings:
+    return Settings(home=state.home) if state.home else Settings()
+
+
+def open_platform() -> Platform:
+    platform = Platform(settings())
+    for report in platform.recover():
+        err.print(f"[yellow]recovered:[/] {report.message}")
+    return platform
+
+
+# -- landing zone ----------------------------------------------------------------------------
+@app.command()
+def register(contract: Annotated[Path, typer.Argument(help="A dataset contract (YAML).")]) -> None:
+    """Register a dataset from its contract file."""
+    with open_platform() as platform:
+        registered = platform.register(contract)
+        out.print(f"registered [bold]{registered.id}[/]: {registered.title.nl}")
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="The delivered file: CSV, XLSX, GeoJSON, JSON or Parquet.")],
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="Dataset id.")],
+    like: Annotated[str | None, typer.Option(help="Register DATASET as a new dataset with the contract of LIKE.")] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the new dataset (with --like).")] = None,
+) -> None:
+    """Deliver a file: it becomes a new version of the dataset, or is rejected with the reason."""
+    with open_platform() as platform:
+        result = platform.ingest(file, dataset, like=like, title=title)
+        changes = ", ".join(f"{k}: {', '.join(v)}" for k, v in result.schema_changes.items())
+        out.print(
+            f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
+            f"(delivery {result.delivery_id}, {result.details.get('dialect', result.details.get('format'))})"
+            + (f"; schema changes: {changes}" if changes else "")
+        )
+
+
+# -- catalogue -------------------------------------------------------------------------------
+def _dataset_table(records: list) -> Table:  # type: ignore[type-arg]
+    table = Table(header_style="bold")
+    for name in ("id", "title", "classification", "dienst", "version", "updated"):
+        table.add_column(name, overflow="fold")
+    for r in records:
+        table.add_row(r.id, r.title, r.classification, r.owner_dienst,
+                      str(r.current_version or "-"), when(r.updated_at))
+    return table
+
+
+@catalog_app.command("list")
+def catalog_list() -> None:
+    """Every dataset in the catalogue."""
+    with open_platform() as platform:
+        records = platform.catalog.list()
+        out.print(_dataset_table(records))
+        out.print(f"{len(records)} datasets", style="dim")
+
+
+@catalog_app.command("search")
+def catalog_search(text: Annotated[str, typer.Argument(help="Words to find in titles, descriptions, columns, themes, keywords.")]) -> None:
+    """Search the catalogue."""
+    with open_platform() as platform:
+        records = platform.catalog.search(text)
+        out.print(_dataset_table(records))
+        out.print(f"{len(records)} datasets match {text!r}", style="dim")
+
+
+@catalog_app.command("show")
+def catalog_show(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")]) -> None:
+    """Everything about one dataset: contract metadata, columns, versions, deliveries, lineage."""
+    with open_platform() as platform:
+        view = platform.catalog.show(dataset_id)
+        c = view.contract
+        lang = platform.settings.lang
+        current = view.current
+        out.print(f"[bold]{c.title.get(lang)}[/] ({c.id})")
+        out.print(c.description.get(lang))
+        out.print(kv_table([
+            ("classification", c.classification.value),
+            ("owner dienst", c.owner_dienst),
+            ("data owner", c.data_owner),
+            ("steward", c.steward),
+            ("themes", ", ".join(c.themes)),
+            ("keywords", ", ".join(c.keywords)),
+            ("licence", c.licence),
+            ("update frequency", c.update_frequency.value),
+            ("spatial coverage", c.spatial_coverage),
+            ("temporal coverage", f"{c.temporal_coverage.start or ''} .. {c.temporal_coverage.end or ''}"),
+            ("legal basis", c.legal_basis),
+            ("retention", c.retention.period + (f" ({c.retention.reason})" if c.retention.reason else "")),
+            ("schema mode", c.schema_mode.value),
+            ("key", ", ".join(c.key) or "-"),
+            ("source", f"{c.source.publisher}: {c.source.attribution}" if c.source else "-"),
+            ("current version", f"{current.number} ({current.row_count:,} rows, {when(current.created_at)})" if current else "none yet"),
+            ("lineage", "; ".join(
+                [f"from {x.source_id}" for x in view.lineage["upstream"]]
+                + [f"used by {x.dataset_id}" for x in view.lineage["downstream"]]
+            ) or "-"),
+        ]))
+        columns = Table(header_style="bold", title="Columns")
+        for name in ("column", "type", "unit", "nullable", "personal data", "description"):
+            columns.add_column(name, overflow="fold")
+        for col in c.columns:
+            columns.add_row(col.name, col.type.value, col.unit or "", "yes" if col.nullable else "no",
+                            col.personal_data.value, col.description.get(lang))
+        out.print(columns)
+        _print_versions(view.versions)
+
+
+def _print_versions(versions: list) -> None:  # type: ignore[type-arg]
+    table = Table(header_style="bold", title="Versions")
+    for name in ("version", "rows", "loaded", "delivered by", "delivery", "content sha256", "schema changes"):
+        table.add_column(name, overflow="fold")
+    for v in versions:
+        changes = "; ".join(f"{k}: {', '.join(x)}" for k, x in v.schema_changes.items()) or "-"
+        table.add_row(str(v.number), f"{v.row_count:,}", when(v.created_at), v.delivered_by,
+                      str(v.delivery_id or "-"), v.content_sha256[:12], changes)
+    out.print(table)
+
+
+@app.command()
+def versions(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")]) -> None:
+    """The versions of a dataset, oldest first; query one as "<id>@<n>" in `stadsdata sql`."""
+    with open_platform() as platform:
+        _print_versions(platform.catalog.versions(dataset_id))
+
+
+# -- deliveries ------------------------------------------------------------------------------
+@deliveries_app.callback()
+def deliveries_list(
+    ctx: typer.Context,
+    dataset: Annotated[str | None, typer.Option("--dataset", "-d", help="Only this dataset.")] = None,
+) -> None:
+    """List deliveries and their states."""
+    if ctx.invoked_subcommand:
+        return
+    with open_platform() as platform:
+        table = Table(header_style="bold")
+        for name in ("id", "dataset", "file", "state", "since", "by", "version", "reason"):
+            table.add_column(name, overflow="fold")
+        for d in platform.metastore.list_deliveries(dataset):
+            table.add_row(str(d.id), d.dataset_id, d.filename, d.state, when(d.state_at), d.delivered_by,
+                          str(d.version_number or ""), d.error or "")
+        out.print(table)
+
+
+@deliveries_app.command("show")
+def deliveries_show(delivery_id: Annotated[int, typer.Argument(help="Delivery id.")]) -> None:
+    """One delivery with its history of states."""
+    with open_platform() as platform:
+        d = platform.metastore.get_delivery(delivery_id)
+        out.print(kv_table([
+            ("delivery", str(d.id)), ("dataset", d.dataset_id), ("file", d.filename),
+            ("kept at", d.stored_path or "-"), ("sha256", d.sha256 or "-"),
+            ("size", f"{d.size_bytes:,} bytes" if d.size_bytes is not None else "-"),
+            ("delivered by", d.delivered_by), ("state", d.state), ("version", str(d.version_number or "-")),
+            ("reason", d.error or "-"),
+        ]))
+        for e in d.events:
+            out.print(f"  {when(e.at)}  {e.state:<12} {e.detail or ''}")
+
+
+@deliveries_app.command("retry")
+def deliveries_retry(delivery_id: Annotated[int, typer.Argument(help="An interrupted or rejected delivery.")]) -> None:
+    """Run an interrupted or rejected delivery again from the file kept in the landing zone."""
+    with open_platform() as platform:
+        result = platform.retry(delivery_id)
+        out.print(f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
+                  f"(delivery {result.delivery_id}, retry of {delivery_id})")
+
+
+# -- SQL -------------------------------------------------------------------------------------
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help='One SELECT; a dataset id is its current version, "<id>@<n>" version n.')],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    limit: Annotated[int | None, typer.Option(help="At most this many rows (table format: 1000 by default).")] = None,
+) -> None:
+    """Run SQL over every dataset."""
+    if fmt not in ("table", "csv", "json"):
+        raise StadsdataError(f"--format {fmt!r} is not known; expected table, csv or json")
+    with open_platform() as platform:
+        result = platform.sql(query, limit=limit if limit is not None else (1000 if fmt == "table" else None))
+        render_result(result, fmt)
+
+
+# -- demo ------------------------------------------------------------------------------------
+@app.command()
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Do not start the portal (there is none yet).")] = False,
+) -> None:
+    """Create a fresh platform home and load every real demo dataset the repo ships."""
+    home = (state.home or Settings().home).expanduser()
+    if home.exists() and any(home.iterdir()):
+        if not (home / DEMO_MARKER).exists():
+            raise StadsdataError(
+                f"{home} already holds a platform that the demo did not create; "
+                "give another --home (or STADSDATA_HOME) for the demo"
+            )
+        shutil.rmtree(home)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / DEMO_MARKER).write_text("created by `stadsdata demo`; the next demo replaces this home\n")
+    state.home = home
+    with open_platform() as platform:
+        out.print(f"Stadsdata demo in [bold]{platform.home}[/]")
+        platform.load_demo(
+            on_loaded=lambda r: out.print(
+                f"  loaded [bold]{r.dataset_id:<24}[/] version {r.version}: {r.row_count:>6,} rows"
+                f"  ({r.details.get('dialect', r.details.get('format'))})"
+            )
+        )
+        out.print(f"Sources and licences: {demo_data.DATA / 'SOURCES.md'}")
+        out.print("Next:")
+        out.print(f"  stadsdata --home {platform.home} catalog list")
+        out.print(f"  stadsdata --home {platform.home} catalog show cbs_kwb_2019_den_haag")
+        out.print(f"  stadsdata --home {platform.home} sql \"select count(*) from cbs_kwb_2019_den_haag\"")
+    if not no_serve:
+        out.print("(The portal is not built yet; `stadsdata demo` will start it once it exists.)", style="dim")
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and a non-zero exit."""
+    try:
+        app(standalone_mode=False)
+    except StadsdataError as exc:
+        err.print(f"[red]error:[/] {exc}", soft_wrap=True, markup=True, highlight=False)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

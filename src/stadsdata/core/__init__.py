@@ -1,0 +1,1 @@
+"""Pure domain: dataset contracts, identifiers. Imports nothing else of ours but errors."""

@@ -1,0 +1,29 @@
+"""The real public demo data the repo ships, with one contract per dataset.
+
+See ``demo/data/SOURCES.md`` for origin, licence and attribution of every file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+CONTRACTS = HERE / "contracts"
+
+#: dataset id -> delivered file, in load order
+DEMO_DATASETS: dict[str, str] = {
+    "cbs_kwb_2019_den_haag": "kwb_2019_den_haag.csv",
+    "cbs_kwb_2017_nl": "kwb_2017_nl_gwb_selectie.csv",
+    "cbs_kwb_2019_gemeenten": "kwb_2019_gemeenten_bevolking.csv",
+    "cbs_gemeenten_2024": "gemeenten_2024.geojson",
+    "algoritmeregister_2022": "algoritmeregister_2022-12-08.json",
+}
+
+
+def contract_path(dataset_id: str) -> Path:
+    return CONTRACTS / f"{dataset_id}.yaml"
+
+
+def data_path(dataset_id: str) -> Path:
+    return DATA / DEMO_DATASETS[dataset_id]

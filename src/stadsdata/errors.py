@@ -1,0 +1,53 @@
+"""Errors a user can cause. Each says what is wrong, where, and what was expected.
+
+The CLI prints ``str(error)`` as one line and exits non-zero; the API (later) maps the
+subclass to an RFC 9457 problem with the right status.
+"""
+
+from __future__ import annotations
+
+
+class StadsdataError(Exception):
+    """Base class: a user-facing error with a one-line message."""
+
+    exit_code = 2
+    http_status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+
+class ContractError(StadsdataError):
+    """A dataset contract (YAML) is broken: names the file and the field."""
+
+    http_status = 422
+
+
+class IdentifierError(StadsdataError):
+    """A dataset id or other identifier is not acceptable."""
+
+    http_status = 422
+
+
+class NotFoundError(StadsdataError):
+    http_status = 404
+
+
+class DeliveryError(StadsdataError):
+    """A delivery was rejected: names the file, row and column where they apply."""
+
+    http_status = 422
+
+
+class SQLError(StadsdataError):
+    """A query could not be run."""
+
+
+class SettingsError(StadsdataError):
+    pass
+
+
+class ConflictError(StadsdataError):
+    """The requested change conflicts with the current state (e.g. a dataset id already taken)."""
+
+    http_status = 409

@@ -1,0 +1,318 @@
+"""The ingest pipeline: receive, parse, check, load; every stage persisted before the next.
+
+A delivery is a row in the metastore whose state moves
+``receiving -> received -> parsed -> checked -> loaded`` or ends ``rejected`` with a one-line
+reason. The received file is kept as delivered (with its SHA-256) whatever happens. Data
+becomes visible only through one atomic Delta commit; the metastore then records the version.
+If the process dies in between, ``recovery`` finishes or rolls back the delivery.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stadsdata.core.contract import ColumnType, Contract
+from stadsdata.core.identifiers import validate_dataset_id
+from stadsdata.engine import Engine, Problem, StageResult, TableStore
+from stadsdata.errors import ConflictError, DeliveryError, NotFoundError
+from stadsdata.ingest import csv_dialect, readers
+from stadsdata.ingest.columns import ColumnPlan, evolved_column, plan_columns
+from stadsdata.ingest.formats import detect_format
+from stadsdata.ingest.locks import dataset_lock
+from stadsdata.metastore import Metastore
+from stadsdata.metastore.contract_files import ContractFiles, atomic_write
+
+STAGES = ("receiving", "received", "parsed", "checked", "committed")
+
+
+@dataclass
+class IngestContext:
+    metastore: Metastore
+    engine: Engine
+    tables: TableStore
+    contracts: ContractFiles
+    landing: Path
+    staging: Path
+    locks: Path
+    user: str
+    pause_at: str | None = None
+    pause_marker: Path | None = None
+
+    def checkpoint(self, stage: str) -> None:
+        """Crash-test hook: stop here (waiting to be killed) when the settings ask for it."""
+        if self.pause_at != stage:
+            return
+        if self.pause_marker is not None:
+            atomic_write(self.pause_marker, f"{stage} {os.getpid()}\n")
+        while True:  # pragma: no cover - only ever left by SIGKILL
+            time.sleep(0.05)
+
+    def staging_dir(self, delivery_id: int) -> Path:
+        return self.staging / f"d{delivery_id:06d}"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    delivery_id: int
+    dataset_id: str
+    version: int
+    row_count: int
+    schema_changes: dict[str, Any]
+    details: dict[str, Any]
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", os.path.basename(name))[:120] or "delivery"
+
+
+def _where(display: str, problem: Problem, fmt: str) -> str:
+    parts = [display]
+    if problem.row is not None:
+        if fmt == "csv":
+            parts.append(f"line {problem.row + 1} (row {problem.row})")
+        elif fmt == "geojson":
+            parts.append(f"feature {problem.row}")
+        else:
+            parts.append(f"row {problem.row}")
+    if problem.column:
+        parts.append(f"column {problem.column}")
+    return ", ".join(parts)
+
+
+class Ingestor:
+    def __init__(self, ctx: IngestContext) -> None:
+        self.ctx = ctx
+
+    # -- registration ----------------------------------------------------------------------
+    def register(self, contract: Contract, *, like_of: str | None = None) -> None:
+        if self.ctx.metastore.has_dataset(contract.id):
+            raise ConflictError(f"dataset {contract.id!r} already exists; choose another id")
+        self.ctx.contracts.save(contract)
+        self.ctx.metastore.add_dataset(contract.to_data(), contract.fingerprint(), like_of=like_of)
+
+    def _dataset_contract(self, dataset_id: str, like: str | None, title: str | None) -> Contract:
+        ms = self.ctx.metastore
+        if like is not None:
+            validate_dataset_id(like, where="--like dataset id")
+            if ms.has_dataset(dataset_id):
+                raise ConflictError(f"dataset {dataset_id!r} already exists; --like registers a new dataset")
+            if not ms.has_dataset(like):
+                raise NotFoundError(f"--like {like!r}: no such dataset; see `stadsdata catalog list`")
+            contract = self.ctx.contracts.load(like).renamed(dataset_id, title)
+            self.register(contract, like_of=like)
+            return contract
+        if not ms.has_dataset(dataset_id):
+            if self.ctx.contracts.exists(dataset_id):
+                contract = self.ctx.contracts.load(dataset_id)
+                self.register(contract)
+                return contract
+            raise NotFoundError(
+                f"dataset {dataset_id!r} is not registered; register a contract with "
+                f"`stadsdata register CONTRACT.yaml`, or use --like OTHER_ID"
+            )
+        if title:
+            raise DeliveryError("--title only applies with --like (a new dataset); edit the contract to retitle")
+        return self.ctx.contracts.load(dataset_id)
+
+    # -- the pipeline ----------------------------------------------------------------------
+    def ingest(self, source: Path, dataset_id: str, *, like: str | None = None, title: str | None = None) -> IngestResult:
+        validate_dataset_id(dataset_id)
+        display = source.name
+        if not source.is_file():
+            raise DeliveryError(f"{source}: file not found; expected a path to a delivered file")
+        with dataset_lock(self.ctx.locks, dataset_id):
+            contract = self._dataset_contract(dataset_id, like, title)
+            delivery_id = self.ctx.metastore.add_delivery(dataset_id, display, self.ctx.user)
+            return self._run(delivery_id, source, display, contract)
+
+    def retry(self, delivery_id: int) -> IngestResult:
+        """Run an interrupted or rejected delivery again from its kept file, as a new delivery."""
+        old = self.ctx.metastore.get_delivery(delivery_id)
+        if old.state not in ("interrupted", "rejected") or not old.stored_path:
+            raise ConflictError(
+                f"delivery {delivery_id} is {old.state}; only an interrupted or rejected delivery with a kept file can be retried"
+            )
+        with dataset_lock(self.ctx.locks, old.dataset_id):
+            contract = self.ctx.contracts.load(old.dataset_id)
+            new_id = self.ctx.metastore.add_delivery(old.dataset_id, old.filename, self.ctx.user)
+            self.ctx.metastore.set_delivery_state(new_id, "receiving", f"retry of delivery {delivery_id}", details={"retry_of": delivery_id})
+            return self._run(new_id, Path(old.stored_path), old.filename, contract)
+
+    def _run(self, delivery_id: int, source: Path, display: str, contract: Contract) -> IngestResult:
+        ms = self.ctx.metastore
+        work = self.ctx.staging_dir(delivery_id)
+        try:
+            stored, sha, size = self._receive(delivery_id, source, contract.id, display)
+            ms.set_delivery_state(delivery_id, "received", f"{size} bytes, sha256 {sha[:12]}",
+                                  stored_path=str(stored), sha256=sha, size_bytes=size)
+            self.ctx.checkpoint("received")
+
+            work.mkdir(parents=True, exist_ok=True)
+            staged = work / "data.parquet"
+            fmt, plan, result, details = self._parse(stored, display, contract, staged, work)
+            problems = result.problems
+            if problems:
+                first = problems[0]
+                more = f" ({len(problems)} problems in all)" if len(problems) > 1 else ""
+                raise DeliveryError(f"{_where(display, first, fmt)}: {first.message}{more}")
+            ms.set_delivery_state(delivery_id, "parsed", f"{result.row_count} rows ({details.get('dialect', fmt)})",
+                                  format=fmt, details={**details, "rows": result.row_count})
+            self.ctx.checkpoint("parsed")
+
+            final = self._check(delivery_id, staged, display, fmt, contract, plan, result)
+            atomic_write(work / "contract.yaml", final.to_yaml())
+            ms.set_delivery_state(delivery_id, "checked", "contract checks passed",
+                                  details={"filled_with_null": plan.filled_with_null})
+            self.ctx.checkpoint("checked")
+
+            return self._load(delivery_id, staged, final, sha, result.row_count, plan, details)
+        except DeliveryError as exc:
+            ms.set_delivery_state(delivery_id, "rejected", str(exc), error=str(exc))
+            self.ctx.tables.remove_uncommitted(contract.id, delivery_id)
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            message = f"{display}: internal error during ingest ({type(exc).__name__}: {exc})"
+            ms.set_delivery_state(delivery_id, "rejected", message, error=message)
+            self.ctx.tables.remove_uncommitted(contract.id, delivery_id)
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+
+    def _receive(self, delivery_id: int, source: Path, dataset_id: str, display: str) -> tuple[Path, str, int]:
+        """Keep the file exactly as delivered, with its SHA-256."""
+        folder = self.ctx.landing / dataset_id
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = folder / f"d{delivery_id:06d}-{_safe_name(display)}"
+        partial = stored.with_name(stored.name + ".partial")
+        digest = hashlib.sha256()
+        size = 0
+        with open(source, "rb") as src, open(partial, "wb") as out:
+            while block := src.read(1 << 22):
+                digest.update(block)
+                out.write(block)
+                size += len(block)
+            out.flush()
+            os.fsync(out.fileno())
+        self.ctx.checkpoint("receiving")
+        os.replace(partial, stored)
+        os.chmod(stored, 0o444)
+        return stored, digest.hexdigest(), size
+
+    def _parse(
+        self, stored: Path, display: str, contract: Contract, staged: Path, work: Path
+    ) -> tuple[str, ColumnPlan, StageResult, dict[str, Any]]:
+        fmt = detect_format(stored, display)
+        engine = self.ctx.engine
+        details: dict[str, Any] = {"format": fmt}
+        if fmt == "csv":
+            encoding = csv_dialect.detect_encoding(stored, display)
+            text = stored
+            if encoding.needs_transcoding:
+                text = csv_dialect.transcode(stored, encoding, work / "utf8.csv")
+            dialect, header = csv_dialect.detect_dialect(text, "utf-8-sig", contract, display)
+            details["encoding"] = encoding.name
+            details["dialect"] = f"{dialect.label.replace('utf-8', encoding.name)}"
+            plan = plan_columns(contract, header, display)
+            result = engine.stage_csv(text, dialect, header, plan.fields, staged)
+        elif fmt == "parquet":
+            header = engine.parquet_columns(stored)
+            plan = plan_columns(contract, header, display)
+            result = engine.stage_parquet(stored, plan.fields, staged)
+        else:
+            if fmt == "xlsx":
+                header, table = readers.read_xlsx(stored, display)
+            elif fmt == "geojson" or (fmt == "json" and contract.geometry_column and _looks_geojson(stored)):
+                fmt = "geojson"
+                details["format"] = fmt
+                header, table = readers.read_geojson(stored, display, contract.geometry_column or "geometry")
+            else:
+                header, table = readers.read_json(stored, display)
+            plan = plan_columns(contract, header, display)
+            result = engine.stage_arrow(table, plan.fields, staged)
+        return fmt, plan, result, details
+
+    def _check(
+        self, delivery_id: int, staged: Path, display: str, fmt: str, contract: Contract, plan: ColumnPlan,
+        result: StageResult,
+    ) -> Contract:
+        if result.row_count == 0:
+            raise DeliveryError(f"{display}: the file has a header but no data rows; expected at least one row")
+        engine = self.ctx.engine
+        required = [c.name for c in contract.columns if not c.nullable]
+        problem = engine.first_null(staged, required)
+        if problem:
+            raise DeliveryError(f"{_where(display, problem, fmt)}: {problem.message}")
+        problem = engine.first_duplicate_key(staged, contract.key)
+        if problem:
+            raise DeliveryError(f"{_where(display, problem, fmt)}: {problem.message}")
+        if not plan.new_columns:
+            return contract
+        types = {name: engine.infer_type(staged, name) for name in plan.new_columns}
+        engine.recast(staged, {n: t for n, t in types.items() if t != ColumnType.string})
+        return contract.with_added_columns([evolved_column(n, t, delivery_id) for n, t in types.items()])
+
+    def _load(
+        self, delivery_id: int, staged: Path, contract: Contract, sha: str, rows: int, plan: ColumnPlan,
+        details: dict[str, Any],
+    ) -> IngestResult:
+        tables = self.ctx.tables
+        folder = tables.path(contract.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / tables.data_file_name(delivery_id)
+        os.replace(staged, target)
+        storage_version = tables.commit(contract.id, [target], rows, delivery_id)
+        self.ctx.checkpoint("committed")
+        return finish_load(self.ctx, delivery_id, contract, storage_version, rows, sha, plan.filled_with_null, details)
+
+
+def _looks_geojson(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return b"FeatureCollection" in handle.read(4096)
+
+
+def schema_of(contract: Contract) -> list[dict[str, str]]:
+    return [{"name": c.name, "type": c.type.value} for c in contract.columns]
+
+
+def finish_load(
+    ctx: IngestContext, delivery_id: int, contract: Contract, storage_version: int, rows: int, sha: str,
+    filled_with_null: list[str], details: dict[str, Any],
+) -> IngestResult:
+    """After the Delta commit: write the contract and record the version (also used by recovery)."""
+    ms = ctx.metastore
+    delivery = ms.get_delivery(delivery_id)
+    previous = ms.list_versions(contract.id)
+    schema = schema_of(contract)
+    changes: dict[str, Any] = {}
+    if previous:
+        before = {c["name"]: c["type"] for c in previous[-1].schema}
+        after = {c["name"]: c["type"] for c in schema}
+        added = [n for n in after if n not in before]
+        removed = [n for n in before if n not in after]
+        retyped = [n for n in after if n in before and before[n] != after[n]]
+        changes = {k: v for k, v in {"added": added, "removed": removed, "retyped": retyped}.items() if v}
+    if filled_with_null:
+        changes["filled_with_null"] = filled_with_null
+    ctx.contracts.save(contract)
+    number = ms.record_load(
+        delivery_id=delivery_id,
+        contract=contract.to_data(),
+        contract_sha256=contract.fingerprint(),
+        storage_version=storage_version,
+        row_count=rows,
+        schema=schema,
+        schema_changes=changes,
+        content_sha256=sha,
+        delivered_by=delivery.delivered_by,
+    )
+    shutil.rmtree(ctx.staging_dir(delivery_id), ignore_errors=True)
+    return IngestResult(delivery_id, contract.id, number, rows, changes, details)

@@ -1,0 +1,59 @@
+"""One typed settings tree, read once (in the CLI or by a test) and passed down.
+
+Every setting is read from an environment variable ``STADSDATA_<NAME>`` (nested with ``__``)
+or given directly. Each one is documented in ``docs/settings.md``; a test keeps that true.
+No other module reads environment variables.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STADSDATA_", env_nested_delimiter="__", extra="forbid")
+
+    home: Path = Field(
+        default_factory=lambda: Path.home() / ".stadsdata",
+        description="Platform home: contracts, landing zone, tables and the SQLite metastore live here.",
+    )
+    metastore_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the metastore. Empty: a SQLite file metastore.db in the home. "
+        "Production: postgresql+psycopg://user:pass@host/db.",
+    )
+    engine: Literal["duckdb"] = Field(
+        default="duckdb", description="Query engine. DuckDB (embedded) is the default and only engine for now."
+    )
+    engine_threads: int | None = Field(
+        default=None, description="Threads the engine may use. Empty: all cores."
+    )
+    engine_memory_limit: str = Field(
+        default="2GB", description="Memory the engine may use for one query or ingest (DuckDB syntax, e.g. 2GB)."
+    )
+    user: str = Field(
+        default_factory=_default_user,
+        description="Who is acting: recorded as 'delivered by' on deliveries. Defaults to the login name.",
+    )
+    lang: Literal["nl", "en"] = Field(default="nl", description="Language of titles and descriptions shown.")
+    fault_pause_at: str | None = Field(
+        default=None,
+        description="Test hook for crash tests only: the name of an ingest stage at which the process writes "
+        "'<home>/fault-paused' and waits to be killed. Never set this in production.",
+    )
+
+    @property
+    def resolved_metastore_url(self) -> str:
+        return self.metastore_url or f"sqlite:///{self.home / 'metastore.db'}"
