@@ -51,6 +51,13 @@ class SchemaMode(StrEnum):
     evolve = "evolve"  # the column is added to the table and to the contract
 
 
+class LoadMode(StrEnum):
+    """What a loaded delivery is: the whole table anew, or rows added to the current version."""
+
+    replace = "replace"  # every delivery is a complete table (a new snapshot)
+    append = "append"  # every delivery adds rows; keys must be new
+
+
 class UpdateFrequency(StrEnum):
     continuous = "continuous"
     daily = "daily"
@@ -143,6 +150,7 @@ class Contract(_Strict):
     retention: Retention
     source: Source | None = None
     schema_mode: SchemaMode = SchemaMode.reject
+    load_mode: LoadMode = LoadMode.replace
     key: list[str] = []
     columns: Annotated[list[Column], Field(min_length=1)]
 

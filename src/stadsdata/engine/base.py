@@ -105,6 +105,10 @@ class Engine(ABC):
         """The first key value that occurs more than once."""
 
     @abstractmethod
+    def first_existing_key(self, staged: Path, key: list[str], existing: list[str]) -> Problem | None:
+        """The first key value of ``staged`` that the ``existing`` files already hold (append mode)."""
+
+    @abstractmethod
     def infer_type(self, staged: Path, column: str) -> ColumnType:
         """The narrowest contract type that every value of a text column fits (for schema evolution)."""
 

@@ -238,6 +238,29 @@ class DuckDBEngine(Engine):
             value=value,
         )
 
+    def first_existing_key(self, staged: Path, key: list[str], existing: list[str]) -> Problem | None:
+        if not key or not existing:
+            return None
+        keys = ", ".join(q(k) for k in key)
+        files = "[" + ", ".join(lit(f) for f in existing) + "]"
+        con = self._connect()
+        try:
+            row = con.execute(
+                f"SELECT s.file_row_number + 1, {', '.join('s.' + q(k) for k in key)} "
+                f"FROM read_parquet({lit(str(staged))}, file_row_number=true) s "
+                f"SEMI JOIN (SELECT {keys} FROM read_parquet({files}, union_by_name=true)) e USING ({keys}) "
+                f"ORDER BY 1 LIMIT 1"
+            ).fetchone()
+        finally:
+            con.close()
+        if row is None:
+            return None
+        value = ", ".join(str(v) for v in row[1:])
+        return Problem(
+            f"key {value!r} is already in the current version; expected only new keys (load_mode: append)",
+            row=int(row[0]), column=", ".join(key), value=value,
+        )
+
     def infer_type(self, staged: Path, column: str) -> ColumnType:
         con = self._connect()
         try:

@@ -33,8 +33,9 @@ class TableStore:
     def data_file_name(self, delivery_id: int, part: int = 0) -> str:
         return f"part-d{delivery_id:06d}-{part:03d}.parquet"
 
-    def commit(self, dataset_id: str, files: list[Path], row_count: int, delivery_id: int) -> int:
-        """Add ``files`` (already inside the table folder) as one new Delta version; return its number."""
+    def commit(self, dataset_id: str, files: list[Path], delivery_id: int, *, append: bool = False) -> int:
+        """Make ``files`` (already inside the table folder) one new Delta version, replacing the
+        previous version's files (or, with ``append``, adding to them); return the Delta version."""
         table_path = self.path(dataset_id)
         schema = pq.read_schema(files[0])
         actions = []
@@ -54,7 +55,9 @@ class TableStore:
         new_fields = [f for f in delta_schema.fields if f.name not in known]
         if new_fields:  # schema evolution: widen the table first, then append
             table.alter.add_columns([Field(f.name, f.type, nullable=True) for f in new_fields])
-        table.create_write_transaction(actions, mode="append", schema=delta_schema, commit_properties=properties)
+        table.create_write_transaction(
+            actions, mode="append" if append else "overwrite", schema=delta_schema, commit_properties=properties
+        )
         return DeltaTable(str(table_path)).version()
 
     def files_at(self, dataset_id: str, storage_version: int) -> list[str]:

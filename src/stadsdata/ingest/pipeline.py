@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stadsdata.core.contract import ColumnType, Contract
+from stadsdata.core.contract import ColumnType, Contract, LoadMode
 from stadsdata.core.identifiers import validate_dataset_id
 from stadsdata.engine import Engine, Problem, StageResult, TableStore
 from stadsdata.errors import ConflictError, DeliveryError, NotFoundError
@@ -252,6 +252,8 @@ class Ingestor:
         if problem:
             raise DeliveryError(f"{_where(display, problem, fmt)}: {problem.message}")
         problem = engine.first_duplicate_key(staged, contract.key)
+        if problem is None and contract.load_mode == LoadMode.append:
+            problem = engine.first_existing_key(staged, contract.key, self._current_files(contract.id))
         if problem:
             raise DeliveryError(f"{_where(display, problem, fmt)}: {problem.message}")
         if not plan.new_columns:
@@ -259,6 +261,12 @@ class Ingestor:
         types = {name: engine.infer_type(staged, name) for name in plan.new_columns}
         engine.recast(staged, {n: t for n, t in types.items() if t != ColumnType.string})
         return contract.with_added_columns([evolved_column(n, t, delivery_id) for n, t in types.items()])
+
+    def _current_files(self, dataset_id: str) -> list[str]:
+        versions = self.ctx.metastore.list_versions(dataset_id)
+        if not versions:
+            return []
+        return self.ctx.tables.files_at(dataset_id, versions[-1].storage_version)
 
     def _load(
         self, delivery_id: int, staged: Path, contract: Contract, sha: str, rows: int, plan: ColumnPlan,
@@ -269,7 +277,9 @@ class Ingestor:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / tables.data_file_name(delivery_id)
         os.replace(staged, target)
-        storage_version = tables.commit(contract.id, [target], rows, delivery_id)
+        storage_version = tables.commit(
+            contract.id, [target], delivery_id, append=contract.load_mode == LoadMode.append
+        )
         self.ctx.checkpoint("committed")
         return finish_load(self.ctx, delivery_id, contract, storage_version, rows, sha, plan.filled_with_null, details)
 
