@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError
-
 from stadsdata.core.identifiers import parse_versioned_name
 from stadsdata.errors import SQLError
 
 
 def referenced_tables(sql: str) -> set[str]:
     """Names of the tables a single read-only query reads (CTE names excluded)."""
+    import sqlglot  # imported here: only `sql` needs it
+    from sqlglot import exp
+    from sqlglot.errors import ParseError
+
     try:
         statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
     except ParseError as exc:

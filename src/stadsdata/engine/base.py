@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from stadsdata.core.contract import ColumnType
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
 
     def to_arrow(self) -> pa.Table:
+        import pyarrow as pa
+
         return pa.table({c: [r[i] for r in self.rows] for i, c in enumerate(self.columns)})
 
 

@@ -167,7 +167,7 @@ class Ingestor:
             self.ctx.checkpoint("parsed")
 
             final = self._check(delivery_id, staged, display, fmt, contract, plan, result)
-            atomic_write(work / "contract.yaml", final.to_yaml())
+            atomic_write(work / f"{final.id}.yaml", final.to_yaml())
             ms.set_delivery_state(delivery_id, "checked", "contract checks passed",
                                   details={"filled_with_null": plan.filled_with_null})
             self.ctx.checkpoint("checked")

@@ -49,8 +49,9 @@ def _recover_one(ctx: IngestContext, delivery_id: int, dataset_id: str, stage: s
     storage_version = ctx.tables.find_commit(dataset_id, delivery_id)
     work = ctx.staging_dir(delivery_id)
     delivery = ctx.metastore.get_delivery(delivery_id)
-    if storage_version is not None and (work / "contract.yaml").exists():
-        contract = load_contract(work / "contract.yaml")
+    staged_contract = work / f"{dataset_id}.yaml"
+    if storage_version is not None and staged_contract.exists():
+        contract = load_contract(staged_contract)
         files = ctx.tables.files_at(dataset_id, storage_version)
         name = ctx.tables.data_file_name(delivery_id)
         rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files if f.endswith(name))
@@ -67,10 +68,14 @@ def _recover_one(ctx: IngestContext, delivery_id: int, dataset_id: str, stage: s
     shutil.rmtree(work, ignore_errors=True)
     for partial in (ctx.landing / dataset_id).glob(f"d{delivery_id:06d}-*.partial"):
         partial.unlink()  # a copy that never finished
-    kept = f"; the delivered file is kept at {delivery.stored_path}" if delivery.stored_path else ""
+    if delivery.stored_path:
+        again = (f"the delivered file is kept at {delivery.stored_path}; "
+                 f"run `stadsdata deliveries retry {delivery_id}` to try again")
+    else:
+        again = "the file was not completely received; deliver it again"
     message = (
         f"delivery {delivery_id} ({delivery.filename}) for {dataset_id} was interrupted while {stage}: nothing was "
-        f"loaded and the current version is unchanged{kept}; run `stadsdata deliveries retry {delivery_id}` to try again"
+        f"loaded and the current version is unchanged; {again}"
     )
     ctx.metastore.set_delivery_state(delivery_id, "interrupted", f"process stopped while {stage}", error=message)
     return RecoveryReport(delivery_id, dataset_id, stage, "interrupted", message)
