@@ -153,8 +153,9 @@ start() {
     fi
 
     # One `start` at a time per DIR.
+    # (fd 9 is closed for pg_ctl below, so the server does not inherit the lock.)
     exec 9>>"$DIR/.lock"
-    flock 9
+    flock -w 120 9 || die 1 "another start for $DIR holds $DIR/.lock"
 
     local port
     port=$(running_port)
@@ -185,7 +186,8 @@ start() {
         [[ $IS_ROOT -eq 1 ]] && chown postgres:postgres "$LOG"
         # Throwaway cluster: durability off for speed.
         if as_owner "$BIN/pg_ctl" start -D "$DATA" -l "$LOG" -w -t 60 -s \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $SOCK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >&2; then
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $SOCK -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+            >&2 9>&-; then
             wait_ready "$port" || die 1 "server started on port $port but does not accept connections; see $LOG"
             say "started in $DATA on 127.0.0.1:$port (log: $LOG)"
             url "$port"

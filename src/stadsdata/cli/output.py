@@ -14,8 +14,9 @@ from rich.table import Table
 
 from stadsdata.engine import QueryResult
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+_wide = None if sys.stdout.isatty() else 200  # files and pipes get lines that are not cut at 80
+out = Console(highlight=False, width=_wide)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _plain(value: Any) -> Any:
