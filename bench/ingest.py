@@ -49,6 +49,11 @@ DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE"}
 MIB = 1024 * 1024
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -152,20 +157,27 @@ def warm_cache(path: Path) -> float:
 
 
 # -- children ---------------------------------------------------------------------------------------
-def run_child(kind: str, args: dict[str, Any], out: Path) -> tuple[dict[str, Any], float, float]:
-    """Run this file as a child doing ``kind``; (its result, wall seconds, peak RSS MiB of the child)."""
+def run_child(kind: str, args: dict[str, Any], out: Path) -> dict[str, Any]:
+    """Run this file as a child doing ``kind``: its result plus the kernel's account of the child."""
     if out.exists():
         out.unlink()
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, json.dumps(args), str(out)]
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd)
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, usage = os.wait4(proc.pid, 0)  # rusage of exactly this child
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{kind} child failed with exit code {proc.returncode}")
     result = json.loads(out.read_text())
-    return result, wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    out.unlink()
+    result.update(
+        wall=wall,
+        peak_rss_mib=usage.ru_maxrss / 1024,  # ru_maxrss is in KiB on Linux
+        load=(load_before, os.getloadavg()[0]),
+    )
+    return result
 
 
 def child_ingest(args: dict[str, Any]) -> dict[str, Any]:
@@ -186,6 +198,7 @@ def child_ingest(args: dict[str, Any]) -> dict[str, Any]:
 
         profiler = cProfile.Profile()
     started_wall = dt.datetime.now(dt.UTC).isoformat()
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -193,6 +206,7 @@ def child_ingest(args: dict[str, Any]) -> dict[str, Any]:
     if profiler:
         profiler.disable()
     seconds = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
     profile_text = None
     if profiler:
         import io
@@ -206,6 +220,7 @@ def child_ingest(args: dict[str, Any]) -> dict[str, Any]:
     platform.close()
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "started": started_wall,
         "delivery_id": result.delivery_id,
         "rows": result.row_count,
@@ -270,15 +285,18 @@ def child_baseline(args: dict[str, Any]) -> dict[str, Any]:
         f"header=true, columns={columns})) TO {_sql_str(str(out))} (FORMAT parquet)"
     )
     con = duckdb.connect()
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     rows = con.execute(sql).fetchone()[0]
     seconds = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
     settings = dict(con.execute(
         "SELECT name, value FROM duckdb_settings() WHERE name IN ('threads', 'memory_limit')"
     ).fetchall())
     con.close()
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "rows": int(rows),
         "parquet_bytes": out.stat().st_size,
         "self_maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -102,6 +102,16 @@ as_owner() {
 # The port of the running server in DATA (line 4 of postmaster.pid), or nothing.
 running_port() {
     [[ -f $DATA/postmaster.pid ]] || return 0
+    local pid state
+    pid=$(head -n 1 "$DATA/postmaster.pid")
+    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
+    if [[ $state == Z ]]; then
+        # A killed postmaster nobody has reaped yet (containers without an init): its lock file
+        # (and socket lock) would make the new server refuse to start.
+        say "removing the stale lock files of dead server process $pid"
+        as_owner rm -f "$DATA/postmaster.pid" "$SOCK"/.s.PGSQL.*
+        return 0
+    fi
     as_owner "$BIN/pg_ctl" status -D "$DATA" >/dev/null 2>&1 || return 0
     sed -n 4p "$DATA/postmaster.pid"
 }

@@ -19,5 +19,6 @@ if [ -z "${STADSDATA_TEST_POSTGRES_URL:-}" ]; then
   fi
 fi
 
+"$UV" run --frozen ruff check src tests bench
 "$UV" run --frozen lint-imports
 "$UV" run --frozen pytest -n 2 "$@"

@@ -11,7 +11,7 @@ from stadsdata import demo
 from stadsdata.catalog import Catalog
 from stadsdata.core.contract import Contract, load_contract
 from stadsdata.engine import QueryResult, TableStore, create_engine
-from stadsdata.ingest import IngestContext, IngestResult, Ingestor, RecoveryReport, recover
+from stadsdata.ingest import IngestContext, Ingestor, IngestResult, RecoveryReport, recover
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.contract_files import ContractFiles
 from stadsdata.settings import Settings

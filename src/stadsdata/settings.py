@@ -37,9 +37,7 @@ class Settings(BaseSettings):
     engine: Literal["duckdb"] = Field(
         default="duckdb", description="Query engine. DuckDB (embedded) is the default and only engine for now."
     )
-    engine_threads: int | None = Field(
-        default=None, description="Threads the engine may use. Empty: all cores."
-    )
+    engine_threads: int | None = Field(default=None, description="Threads the engine may use. Empty: all cores.")
     engine_memory_limit: str = Field(
         default="2GB", description="Memory the engine may use for one query or ingest (DuckDB syntax, e.g. 2GB)."
     )

@@ -30,9 +30,7 @@ def test_real_values(demo_platform: Platform) -> None:
     assert sql("select statnaam from cbs_gemeenten_2024 where statcode = 'GM0518'").rows == [("'s-Gravenhage",)]
     assert sql("select count(*) from algoritmeregister_2022 where organization = 'Gemeente Den Haag'").rows == [(26,)]
     # geometry is a real geometry: Den Haag's point lies inside its own boundary
-    inside = sql(
-        "select statcode from cbs_gemeenten_2024 where st_contains(geometry, st_point(4.3007, 52.0705))"
-    ).rows
+    inside = sql("select statcode from cbs_gemeenten_2024 where st_contains(geometry, st_point(4.3007, 52.0705))").rows
     assert inside == [("GM0518",)]
     # a join across datasets: 2019 population of the 2024 gemeenten that kept their code
     joined = sql(
@@ -42,9 +40,7 @@ def test_real_values(demo_platform: Platform) -> None:
 
 
 def test_empty_cbs_values_are_null_not_zero(demo_platform: Platform) -> None:
-    rows = demo_platform.sql(
-        "select count(*) from cbs_kwb_2019_den_haag where WmoClienten_89 is null"
-    ).rows[0][0]
+    rows = demo_platform.sql("select count(*) from cbs_kwb_2019_den_haag where WmoClienten_89 is null").rows[0][0]
     assert rows > 0  # secret or missing per CBS, kept as empty
 
 
@@ -108,13 +104,19 @@ def test_show(demo_platform: Platform) -> None:
 
 def test_like_registers_new_dataset(demo_platform: Platform) -> None:
     source = demo.data_path("cbs_kwb_2019_gemeenten")
-    result = demo_platform.ingest(source, "cbs_kwb_2019_gemeenten_kopie", like="cbs_kwb_2019_gemeenten",
-                                  title="Kerncijfers gemeenten 2019 (kopie)")
+    result = demo_platform.ingest(
+        source,
+        "cbs_kwb_2019_gemeenten_kopie",
+        like="cbs_kwb_2019_gemeenten",
+        title="Kerncijfers gemeenten 2019 (kopie)",
+    )
     assert result.version == 1 and result.row_count == 355
     record = demo_platform.metastore.get_dataset("cbs_kwb_2019_gemeenten_kopie")
     assert record.like_of == "cbs_kwb_2019_gemeenten" and record.title == "Kerncijfers gemeenten 2019 (kopie)"
-    assert demo_platform.contracts.load("cbs_kwb_2019_gemeenten_kopie").column_names == \
-        demo_platform.contracts.load("cbs_kwb_2019_gemeenten").column_names
+    assert (
+        demo_platform.contracts.load("cbs_kwb_2019_gemeenten_kopie").column_names
+        == demo_platform.contracts.load("cbs_kwb_2019_gemeenten").column_names
+    )
 
 
 def test_lineage_recorded(demo_platform: Platform) -> None:

@@ -15,7 +15,10 @@ def stadsdata(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STADSDATA_")}
     return subprocess.run(
         [sys.executable, "-m", "stadsdata.cli.main", "--home", str(home), *args],
-        capture_output=True, text=True, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 
@@ -24,8 +27,13 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("cli") / "home"
     result = stadsdata("demo", "--no-serve", home=home)
     assert result.returncode == 0, result.stderr
-    for dataset in ("cbs_kwb_2019_den_haag", "cbs_kwb_2017_nl", "cbs_kwb_2019_gemeenten", "cbs_gemeenten_2024",
-                    "algoritmeregister_2022"):
+    for dataset in (
+        "cbs_kwb_2019_den_haag",
+        "cbs_kwb_2017_nl",
+        "cbs_kwb_2019_gemeenten",
+        "cbs_gemeenten_2024",
+        "algoritmeregister_2022",
+    ):
         assert f"loaded {dataset}" in result.stdout
     assert "catalog list" in result.stdout  # where to look next
     return home
@@ -38,8 +46,13 @@ def test_done_when_count_is_159(demo_home: Path) -> None:
 
 
 def test_sql_json_and_table(demo_home: Path) -> None:
-    result = stadsdata("sql", "select statcode, statnaam from cbs_gemeenten_2024 where statcode = 'GM0518'",
-                       "-f", "json", home=demo_home)
+    result = stadsdata(
+        "sql",
+        "select statcode, statnaam from cbs_gemeenten_2024 where statcode = 'GM0518'",
+        "-f",
+        "json",
+        home=demo_home,
+    )
     assert json.loads(result.stdout) == [{"statcode": "GM0518", "statnaam": "'s-Gravenhage"}]
     table = stadsdata("sql", 'select count(*) as n from "cbs_kwb_2019_den_haag@1"', home=demo_home)
     assert "159" in table.stdout and "1 row" in table.stdout

@@ -28,11 +28,17 @@ def broken(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
     [
         (lambda d: d.pop("data_owner"), "field data_owner: required field is missing"),
         (lambda d: d.update(classification="geheimzinnig"), "field classification: Input should be 'openbaar'"),
-        (lambda d: d["columns"][2].update(type="getal"), "field columns[2] (population).type: Input should be 'string'"),
+        (
+            lambda d: d["columns"][2].update(type="getal"),
+            "field columns[2] (population).type: Input should be 'string'",
+        ),
         (lambda d: d["columns"][0].update(personal_data="maybe"), "field columns[0] (region).personal_data"),
         (lambda d: d.update(key=["bestaat_niet"]), "key column 'bestaat_niet' is not among the columns"),
         (lambda d: d["columns"].append(dict(d["columns"][0])), "duplicate column names ['region']"),
-        (lambda d: d.update(retention={"period": "tien jaar"}), "field retention.period: expected an ISO 8601 duration"),
+        (
+            lambda d: d.update(retention={"period": "tien jaar"}),
+            "field retention.period: expected an ISO 8601 duration",
+        ),
         (lambda d: d.update(schema_mode="maybe"), "field schema_mode: Input should be 'reject' or 'evolve'"),
         (lambda d: d.update(colour="blue"), "field colour: unknown field"),
         (lambda d: d["columns"][1].update(nullable=True), "key column 'unique_id' must have nullable: false"),

@@ -112,8 +112,7 @@ def test_hard_delimiter_is_told_by_the_contract(platform: Platform, tmp_path: Pa
     assert result.row_count == 159
     assert result.details["dialect"].startswith("semicolon-separated, decimal ','")
     got = platform.sql(
-        "select GemiddeldeHuishoudensgrootte_32, Gemeentenaam_1 from cbs_kwb_2019_den_haag "
-        "where Codering_3 = 'GM0518'"
+        "select GemiddeldeHuishoudensgrootte_32, Gemeentenaam_1 from cbs_kwb_2019_den_haag where Codering_3 = 'GM0518'"
     ).rows
     original = next(r for r in rows if r[rows[0].index("Codering_3")] == "GM0518")
     expected = float(original[rows[0].index("GemiddeldeHuishoudensgrootte_32")])
@@ -145,7 +144,9 @@ def test_utf8_with_bom(loaded: Platform, tmp_path: Path) -> None:
     file.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
     result = loaded.ingest(file, GEMEENTEN)
     assert result.version == 2 and result.details["encoding"] == "utf-8-sig"
-    assert loaded.sql("select region from cbs_kwb_2019_gemeenten where unique_id = 'GM1900'").rows == [("Súdwest-Fryslân",)]
+    assert loaded.sql("select region from cbs_kwb_2019_gemeenten where unique_id = 'GM1900'").rows == [
+        ("Súdwest-Fryslân",)
+    ]
 
 
 def test_neither_utf8_nor_cp1252(loaded: Platform, tmp_path: Path) -> None:
@@ -168,8 +169,14 @@ def test_decimal_comma_in_comma_separated_numeric_column(platform: Platform, tmp
     rows[row][column] = rows[row][column].replace(".", ",")
     file = write_csv(tmp_path / "komma.csv", rows)
     value = rows[row][column]
-    assert_rejected(platform, file, f"line {row + 1} (row {row})", "column GemiddeldeHuishoudensgrootte_32",
-                    f"value {value!r} is not a number", dataset=dataset)
+    assert_rejected(
+        platform,
+        file,
+        f"line {row + 1} (row {row})",
+        "column GemiddeldeHuishoudensgrootte_32",
+        f"value {value!r} is not a number",
+        dataset=dataset,
+    )
 
 
 def test_value_that_breaks_the_type(loaded: Platform, tmp_path: Path) -> None:
@@ -216,7 +223,9 @@ def test_duplicate_key(loaded: Platform, tmp_path: Path) -> None:
     rows = real_rows()
     rows[100][1] = rows[5][1]
     file = write_csv(tmp_path / "dubbel.csv", rows)
-    assert_rejected(loaded, file, "line 101 (row 100)", "column unique_id", f"duplicate key '{rows[5][1]}'", "also in row 5")
+    assert_rejected(
+        loaded, file, "line 101 (row 100)", "column unique_id", f"duplicate key '{rows[5][1]}'", "also in row 5"
+    )
 
 
 def test_empty_value_in_required_column(loaded: Platform, tmp_path: Path) -> None:
@@ -249,8 +258,15 @@ def test_geojson_with_invalid_geometry(boundaries: Platform, tmp_path: Path) -> 
     name = feature["properties"]["statcode"]
     file = tmp_path / "grenzen.geojson"
     file.write_text(json.dumps(data))
-    assert_rejected(boundaries, file, f"feature 11 ({name})", "column geometry", "invalid geometry",
-                    "expected a valid geometry", dataset=BOUNDARIES)
+    assert_rejected(
+        boundaries,
+        file,
+        f"feature 11 ({name})",
+        "column geometry",
+        "invalid geometry",
+        "expected a valid geometry",
+        dataset=BOUNDARIES,
+    )
 
 
 def test_xlsx_with_merged_header_cells(loaded: Platform, tmp_path: Path) -> None:
@@ -263,7 +279,9 @@ def test_xlsx_with_merged_header_cells(loaded: Platform, tmp_path: Path) -> None
     sheet.merge_cells("D1:E1")
     file = tmp_path / "gemeenten.xlsx"
     workbook.save(file)
-    assert_rejected(loaded, file, "sheet 'Gemeenten', cells D1:E1", "merged header cells", "expected one header cell per column")
+    assert_rejected(
+        loaded, file, "sheet 'Gemeenten', cells D1:E1", "merged header cells", "expected one header cell per column"
+    )
 
 
 def test_xlsx_that_is_fine_loads(loaded: Platform, tmp_path: Path) -> None:
@@ -288,7 +306,9 @@ def test_xlsx_that_is_fine_loads(loaded: Platform, tmp_path: Path) -> None:
         ("gemeenten.csv", b"%PDF-1.7\n" + b"\x00" * 32, "the content is a PDF document"),
     ],
 )
-def test_content_is_not_what_the_extension_says(loaded: Platform, tmp_path: Path, name: str, content: bytes, says: str) -> None:
+def test_content_is_not_what_the_extension_says(
+    loaded: Platform, tmp_path: Path, name: str, content: bytes, says: str
+) -> None:
     file = tmp_path / name
     file.write_bytes(content)
     assert_rejected(loaded, file, says, "expected content that matches the extension")

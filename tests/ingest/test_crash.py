@@ -31,7 +31,10 @@ def cli(home: Path, *args: str, pause_at: str | None = None) -> subprocess.Popen
         env["STADSDATA_FAULT_PAUSE_AT"] = pause_at
     return subprocess.Popen(
         [sys.executable, "-m", "stadsdata.cli.main", "--home", str(home), *args],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

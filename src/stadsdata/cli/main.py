@@ -71,7 +71,9 @@ def register(contract: Annotated[Path, typer.Argument(help="A dataset contract (
 def ingest(
     file: Annotated[Path, typer.Argument(help="The delivered file: CSV, XLSX, GeoJSON, JSON or Parquet.")],
     dataset: Annotated[str, typer.Option("--dataset", "-d", help="Dataset id.")],
-    like: Annotated[str | None, typer.Option(help="Register DATASET as a new dataset with the contract of LIKE.")] = None,
+    like: Annotated[
+        str | None, typer.Option(help="Register DATASET as a new dataset with the contract of LIKE.")
+    ] = None,
     title: Annotated[str | None, typer.Option(help="Title of the new dataset (with --like).")] = None,
 ) -> None:
     """Deliver a file: it becomes a new version of the dataset, or is rejected with the reason."""
@@ -91,8 +93,9 @@ def _dataset_table(records: list) -> Table:  # type: ignore[type-arg]
     for name in ("id", "title", "classification", "dienst", "version", "updated"):
         table.add_column(name, overflow="fold")
     for r in records:
-        table.add_row(r.id, r.title, r.classification, r.owner_dienst,
-                      str(r.current_version or "-"), when(r.updated_at))
+        table.add_row(
+            r.id, r.title, r.classification, r.owner_dienst, str(r.current_version or "-"), when(r.updated_at)
+        )
     return table
 
 
@@ -106,7 +109,9 @@ def catalog_list() -> None:
 
 
 @catalog_app.command("search")
-def catalog_search(text: Annotated[str, typer.Argument(help="Words to find in titles, descriptions, columns, themes, keywords.")]) -> None:
+def catalog_search(
+    text: Annotated[str, typer.Argument(help="Words to find in titles, descriptions, columns, themes, keywords.")],
+) -> None:
     """Search the catalogue."""
     with open_platform() as platform:
         records = platform.catalog.search(text)
@@ -124,34 +129,53 @@ def catalog_show(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")])
         current = view.current
         out.print(f"[bold]{c.title.get(lang)}[/] ({c.id})")
         out.print(c.description.get(lang))
-        out.print(kv_table([
-            ("classification", c.classification.value),
-            ("owner dienst", c.owner_dienst),
-            ("data owner", c.data_owner),
-            ("steward", c.steward),
-            ("themes", ", ".join(c.themes)),
-            ("keywords", ", ".join(c.keywords)),
-            ("licence", c.licence),
-            ("update frequency", c.update_frequency.value),
-            ("spatial coverage", c.spatial_coverage),
-            ("temporal coverage", f"{c.temporal_coverage.start or ''} .. {c.temporal_coverage.end or ''}"),
-            ("legal basis", c.legal_basis),
-            ("retention", c.retention.period + (f" ({c.retention.reason})" if c.retention.reason else "")),
-            ("schema mode", c.schema_mode.value),
-            ("key", ", ".join(c.key) or "-"),
-            ("source", f"{c.source.publisher}: {c.source.attribution}" if c.source else "-"),
-            ("current version", f"{current.number} ({current.row_count:,} rows, {when(current.created_at)})" if current else "none yet"),
-            ("lineage", "; ".join(
-                [f"from {x.source_id}" for x in view.lineage["upstream"]]
-                + [f"used by {x.dataset_id}" for x in view.lineage["downstream"]]
-            ) or "-"),
-        ]))
+        out.print(
+            kv_table(
+                [
+                    ("classification", c.classification.value),
+                    ("owner dienst", c.owner_dienst),
+                    ("data owner", c.data_owner),
+                    ("steward", c.steward),
+                    ("themes", ", ".join(c.themes)),
+                    ("keywords", ", ".join(c.keywords)),
+                    ("licence", c.licence),
+                    ("update frequency", c.update_frequency.value),
+                    ("spatial coverage", c.spatial_coverage),
+                    ("temporal coverage", f"{c.temporal_coverage.start or ''} .. {c.temporal_coverage.end or ''}"),
+                    ("legal basis", c.legal_basis),
+                    ("retention", c.retention.period + (f" ({c.retention.reason})" if c.retention.reason else "")),
+                    ("schema mode", c.schema_mode.value),
+                    ("key", ", ".join(c.key) or "-"),
+                    ("source", f"{c.source.publisher}: {c.source.attribution}" if c.source else "-"),
+                    (
+                        "current version",
+                        f"{current.number} ({current.row_count:,} rows, {when(current.created_at)})"
+                        if current
+                        else "none yet",
+                    ),
+                    (
+                        "lineage",
+                        "; ".join(
+                            [f"from {x.source_id}" for x in view.lineage["upstream"]]
+                            + [f"used by {x.dataset_id}" for x in view.lineage["downstream"]]
+                        )
+                        or "-",
+                    ),
+                ]
+            )
+        )
         columns = Table(header_style="bold", title="Columns")
         for name in ("column", "type", "unit", "nullable", "personal data", "description"):
             columns.add_column(name, overflow="fold")
         for col in c.columns:
-            columns.add_row(col.name, col.type.value, col.unit or "", "yes" if col.nullable else "no",
-                            col.personal_data.value, col.description.get(lang))
+            columns.add_row(
+                col.name,
+                col.type.value,
+                col.unit or "",
+                "yes" if col.nullable else "no",
+                col.personal_data.value,
+                col.description.get(lang),
+            )
         out.print(columns)
         _print_versions(view.versions)
 
@@ -162,8 +186,15 @@ def _print_versions(versions: list) -> None:  # type: ignore[type-arg]
         table.add_column(name, overflow="fold")
     for v in versions:
         changes = "; ".join(f"{k}: {', '.join(x)}" for k, x in v.schema_changes.items()) or "-"
-        table.add_row(str(v.number), f"{v.row_count:,}", when(v.created_at), v.delivered_by,
-                      str(v.delivery_id or "-"), v.content_sha256[:12], changes)
+        table.add_row(
+            str(v.number),
+            f"{v.row_count:,}",
+            when(v.created_at),
+            v.delivered_by,
+            str(v.delivery_id or "-"),
+            v.content_sha256[:12],
+            changes,
+        )
     out.print(table)
 
 
@@ -188,8 +219,16 @@ def deliveries_list(
         for name in ("id", "dataset", "file", "state", "since", "by", "version", "reason"):
             table.add_column(name, overflow="fold")
         for d in platform.metastore.list_deliveries(dataset):
-            table.add_row(str(d.id), d.dataset_id, d.filename, d.state, when(d.state_at), d.delivered_by,
-                          str(d.version_number or ""), d.error or "")
+            table.add_row(
+                str(d.id),
+                d.dataset_id,
+                d.filename,
+                d.state,
+                when(d.state_at),
+                d.delivered_by,
+                str(d.version_number or ""),
+                d.error or "",
+            )
         out.print(table)
 
 
@@ -198,13 +237,22 @@ def deliveries_show(delivery_id: Annotated[int, typer.Argument(help="Delivery id
     """One delivery with its history of states."""
     with open_platform() as platform:
         d = platform.metastore.get_delivery(delivery_id)
-        out.print(kv_table([
-            ("delivery", str(d.id)), ("dataset", d.dataset_id), ("file", d.filename),
-            ("kept at", d.stored_path or "-"), ("sha256", d.sha256 or "-"),
-            ("size", f"{d.size_bytes:,} bytes" if d.size_bytes is not None else "-"),
-            ("delivered by", d.delivered_by), ("state", d.state), ("version", str(d.version_number or "-")),
-            ("reason", d.error or "-"),
-        ]))
+        out.print(
+            kv_table(
+                [
+                    ("delivery", str(d.id)),
+                    ("dataset", d.dataset_id),
+                    ("file", d.filename),
+                    ("kept at", d.stored_path or "-"),
+                    ("sha256", d.sha256 or "-"),
+                    ("size", f"{d.size_bytes:,} bytes" if d.size_bytes is not None else "-"),
+                    ("delivered by", d.delivered_by),
+                    ("state", d.state),
+                    ("version", str(d.version_number or "-")),
+                    ("reason", d.error or "-"),
+                ]
+            )
+        )
         for e in d.events:
             out.print(f"  {when(e.at)}  {e.state:<12} {e.detail or ''}")
 
@@ -214,14 +262,18 @@ def deliveries_retry(delivery_id: Annotated[int, typer.Argument(help="An interru
     """Run an interrupted or rejected delivery again from the file kept in the landing zone."""
     with open_platform() as platform:
         result = platform.retry(delivery_id)
-        out.print(f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
-                  f"(delivery {result.delivery_id}, retry of {delivery_id})")
+        out.print(
+            f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
+            f"(delivery {result.delivery_id}, retry of {delivery_id})"
+        )
 
 
 # -- SQL -------------------------------------------------------------------------------------
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help='One SELECT; a dataset id is its current version, "<id>@<n>" version n.')],
+    query: Annotated[
+        str, typer.Argument(help='One SELECT; a dataset id is its current version, "<id>@<n>" version n.')
+    ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     limit: Annotated[int | None, typer.Option(help="At most this many rows (table format: 1000 by default).")] = None,
 ) -> None:
@@ -262,7 +314,7 @@ def demo(
         out.print("Next:")
         out.print(f"  stadsdata --home {platform.home} catalog list")
         out.print(f"  stadsdata --home {platform.home} catalog show cbs_kwb_2019_den_haag")
-        out.print(f"  stadsdata --home {platform.home} sql \"select count(*) from cbs_kwb_2019_den_haag\"")
+        out.print(f'  stadsdata --home {platform.home} sql "select count(*) from cbs_kwb_2019_den_haag"')
     if not no_serve:
         out.print("(The portal is not built yet; `stadsdata demo` will start it once it exists.)", style="dim")
 

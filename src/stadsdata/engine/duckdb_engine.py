@@ -100,7 +100,9 @@ class DuckDBEngine(Engine):
             return StageResult(0, [Problem(f"could not be parsed as {dialect.label}: {_first_line(exc)}")])
         finally:
             con.close()
-        problems = [self._reject_problem(r, by_name={f.source: f for f in fields if f.source}, n=len(header)) for r in rejects]
+        problems = [
+            self._reject_problem(r, by_name={f.source: f for f in fields if f.source}, n=len(header)) for r in rejects
+        ]
         return StageResult(int(written), problems)
 
     @staticmethod
@@ -136,7 +138,9 @@ class DuckDBEngine(Engine):
             return f"TRY_CAST({col} AS {target}) AS {q(spec.name)}"
         return f"{col} AS {q(spec.name)}"
 
-    def _stage_relation(self, con: duckdb.DuckDBPyConnection, relation: str, fields: list[FieldSpec], dest: Path) -> StageResult:
+    def _stage_relation(
+        self, con: duckdb.DuckDBPyConnection, relation: str, fields: list[FieldSpec], dest: Path
+    ) -> StageResult:
         """Cast a relation's columns to the contract types; the first failing row per column is a problem."""
         checks = []
         for spec in fields:
@@ -144,8 +148,11 @@ class DuckDBEngine(Engine):
                 continue
             raw = q(spec.source)
             checks.append(
-                (spec, f"min(CASE WHEN {raw} IS NOT NULL AND TRY_CAST({raw} AS {DUCKDB_TYPES[spec.type]}) IS NULL "
-                       f"THEN __row END)")
+                (
+                    spec,
+                    f"min(CASE WHEN {raw} IS NOT NULL AND TRY_CAST({raw} AS {DUCKDB_TYPES[spec.type]}) IS NULL "
+                    f"THEN __row END)",
+                )
             )
         numbered = f"(SELECT row_number() OVER () AS __row, * FROM {relation})"
         problems: list[Problem] = []
@@ -158,7 +165,9 @@ class DuckDBEngine(Engine):
                     f"SELECT CAST({q(spec.source)} AS VARCHAR) FROM {numbered} WHERE __row = {int(row)}"
                 ).fetchone()[0]
                 problems.append(
-                    Problem(f"value {value!r} is not {EXPECTED[spec.type]}", row=int(row), column=spec.source, value=value)
+                    Problem(
+                        f"value {value!r} is not {EXPECTED[spec.type]}", row=int(row), column=spec.source, value=value
+                    )
                 )
         if problems:
             problems.sort(key=lambda p: p.row or 0)
@@ -209,7 +218,9 @@ class DuckDBEngine(Engine):
         if row is None:
             return None
         column = next(c for c, empty in zip(columns, row[1:], strict=True) if empty)
-        return Problem("empty value in a column that must always have one (nullable: false)", row=int(row[0]), column=column)
+        return Problem(
+            "empty value in a column that must always have one (nullable: false)", row=int(row[0]), column=column
+        )
 
     def first_duplicate_key(self, staged: Path, key: list[str]) -> Problem | None:
         if not key:
@@ -218,9 +229,7 @@ class DuckDBEngine(Engine):
         keys = ", ".join(q(k) for k in key)
         source = f"read_parquet({lit(str(staged))}, file_row_number=true)"
         try:
-            dup = con.execute(
-                f"SELECT {keys} FROM {source} GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
-            ).fetchone()
+            dup = con.execute(f"SELECT {keys} FROM {source} GROUP BY {keys} HAVING count(*) > 1 LIMIT 1").fetchone()
             if dup is None:
                 return None
             match = " AND ".join(f"{q(k)} IS NOT DISTINCT FROM ?" for k in key)
@@ -258,7 +267,9 @@ class DuckDBEngine(Engine):
         value = ", ".join(str(v) for v in row[1:])
         return Problem(
             f"key {value!r} is already in the current version; expected only new keys (load_mode: append)",
-            row=int(row[0]), column=", ".join(key), value=value,
+            row=int(row[0]),
+            column=", ".join(key),
+            value=value,
         )
 
     def infer_type(self, staged: Path, column: str) -> ColumnType:

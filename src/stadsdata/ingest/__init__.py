@@ -4,7 +4,7 @@ Stages (persisted in the metastore, see ``pipeline``): receiving -> received -> 
 -> loaded, or rejected with a reason, or interrupted when the process died (``recovery``).
 """
 
-from stadsdata.ingest.pipeline import IngestContext, IngestResult, Ingestor
+from stadsdata.ingest.pipeline import IngestContext, Ingestor, IngestResult
 from stadsdata.ingest.recovery import RecoveryReport, recover
 
 __all__ = ["IngestContext", "IngestResult", "Ingestor", "RecoveryReport", "recover"]

@@ -57,8 +57,10 @@ def evolved_column(name: str, kind: ColumnType, delivery_id: int) -> Column:
         name=name,
         type=kind,
         description=Text(
-            nl=f"Kolom toegevoegd door levering {delivery_id} (schema-evolutie); beschrijving nog aan te vullen door de steward.",
-            en=f"Column added by delivery {delivery_id} (schema evolution); description to be completed by the steward.",
+            nl=f"Kolom toegevoegd door levering {delivery_id} (schema-evolutie); "
+            "beschrijving nog aan te vullen door de steward.",
+            en=f"Column added by delivery {delivery_id} (schema evolution); "
+            "description to be completed by the steward.",
         ),
         nullable=True,
         personal_data=PersonalData.quasi_identifier,

@@ -135,7 +135,9 @@ def _check_header(header: list[str], display: str) -> None:
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if not name:
-            raise DeliveryError(f"{display}: line 1, column {position}: empty column name; expected a name in every header cell")
+            raise DeliveryError(
+                f"{display}: line 1, column {position}: empty column name; expected a name in every header cell"
+            )
         if name.lower() in seen:
             raise DeliveryError(
                 f"{display}: line 1, column {position}: column name {name!r} appears twice "

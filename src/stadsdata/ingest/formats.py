@@ -51,8 +51,7 @@ def detect_format(path: Path, display: str) -> str:
     kind = EXTENSIONS.get(ext)
     if kind is None:
         raise DeliveryError(
-            f"{display}: unknown file type {ext or '(no extension)'!r}; "
-            f"expected one of {', '.join(sorted(EXTENSIONS))}"
+            f"{display}: unknown file type {ext or '(no extension)'!r}; expected one of {', '.join(sorted(EXTENSIONS))}"
         )
     size = path.stat().st_size
     if size == 0:

@@ -122,7 +122,9 @@ class Ingestor:
         return self.ctx.contracts.load(dataset_id)
 
     # -- the pipeline ----------------------------------------------------------------------
-    def ingest(self, source: Path, dataset_id: str, *, like: str | None = None, title: str | None = None) -> IngestResult:
+    def ingest(
+        self, source: Path, dataset_id: str, *, like: str | None = None, title: str | None = None
+    ) -> IngestResult:
         validate_dataset_id(dataset_id)
         display = source.name
         if not source.is_file():
@@ -137,12 +139,15 @@ class Ingestor:
         old = self.ctx.metastore.get_delivery(delivery_id)
         if old.state not in ("interrupted", "rejected") or not old.stored_path:
             raise ConflictError(
-                f"delivery {delivery_id} is {old.state}; only an interrupted or rejected delivery with a kept file can be retried"
+                f"delivery {delivery_id} is {old.state}; only an interrupted or rejected delivery "
+                "with a kept file can be retried"
             )
         with dataset_lock(self.ctx.locks, old.dataset_id):
             contract = self.ctx.contracts.load(old.dataset_id)
             new_id = self.ctx.metastore.add_delivery(old.dataset_id, old.filename, self.ctx.user)
-            self.ctx.metastore.set_delivery_state(new_id, "receiving", f"retry of delivery {delivery_id}", details={"retry_of": delivery_id})
+            self.ctx.metastore.set_delivery_state(
+                new_id, "receiving", f"retry of delivery {delivery_id}", details={"retry_of": delivery_id}
+            )
             return self._run(new_id, Path(old.stored_path), old.filename, contract)
 
     def _run(self, delivery_id: int, source: Path, display: str, contract: Contract) -> IngestResult:
@@ -150,8 +155,14 @@ class Ingestor:
         work = self.ctx.staging_dir(delivery_id)
         try:
             stored, sha, size = self._receive(delivery_id, source, contract.id, display)
-            ms.set_delivery_state(delivery_id, "received", f"{size} bytes, sha256 {sha[:12]}",
-                                  stored_path=str(stored), sha256=sha, size_bytes=size)
+            ms.set_delivery_state(
+                delivery_id,
+                "received",
+                f"{size} bytes, sha256 {sha[:12]}",
+                stored_path=str(stored),
+                sha256=sha,
+                size_bytes=size,
+            )
             self.ctx.checkpoint("received")
 
             work.mkdir(parents=True, exist_ok=True)
@@ -162,14 +173,20 @@ class Ingestor:
                 first = problems[0]
                 more = f" ({len(problems)} problems in all)" if len(problems) > 1 else ""
                 raise DeliveryError(f"{_where(display, first, fmt)}: {first.message}{more}")
-            ms.set_delivery_state(delivery_id, "parsed", f"{result.row_count} rows ({details.get('dialect', fmt)})",
-                                  format=fmt, details={**details, "rows": result.row_count})
+            ms.set_delivery_state(
+                delivery_id,
+                "parsed",
+                f"{result.row_count} rows ({details.get('dialect', fmt)})",
+                format=fmt,
+                details={**details, "rows": result.row_count},
+            )
             self.ctx.checkpoint("parsed")
 
             final = self._check(delivery_id, staged, display, fmt, contract, plan, result)
             atomic_write(work / f"{final.id}.yaml", final.to_yaml())
-            ms.set_delivery_state(delivery_id, "checked", "contract checks passed",
-                                  details={"filled_with_null": plan.filled_with_null})
+            ms.set_delivery_state(
+                delivery_id, "checked", "contract checks passed", details={"filled_with_null": plan.filled_with_null}
+            )
             self.ctx.checkpoint("checked")
 
             return self._load(delivery_id, staged, final, sha, result.row_count, plan, details)
@@ -241,7 +258,13 @@ class Ingestor:
         return fmt, plan, result, details
 
     def _check(
-        self, delivery_id: int, staged: Path, display: str, fmt: str, contract: Contract, plan: ColumnPlan,
+        self,
+        delivery_id: int,
+        staged: Path,
+        display: str,
+        fmt: str,
+        contract: Contract,
+        plan: ColumnPlan,
         result: StageResult,
     ) -> Contract:
         if result.row_count == 0:
@@ -269,7 +292,13 @@ class Ingestor:
         return self.ctx.tables.files_at(dataset_id, versions[-1].storage_version)
 
     def _load(
-        self, delivery_id: int, staged: Path, contract: Contract, sha: str, rows: int, plan: ColumnPlan,
+        self,
+        delivery_id: int,
+        staged: Path,
+        contract: Contract,
+        sha: str,
+        rows: int,
+        plan: ColumnPlan,
         details: dict[str, Any],
     ) -> IngestResult:
         tables = self.ctx.tables
@@ -294,8 +323,14 @@ def schema_of(contract: Contract) -> list[dict[str, str]]:
 
 
 def finish_load(
-    ctx: IngestContext, delivery_id: int, contract: Contract, storage_version: int, rows: int, sha: str,
-    filled_with_null: list[str], details: dict[str, Any],
+    ctx: IngestContext,
+    delivery_id: int,
+    contract: Contract,
+    storage_version: int,
+    rows: int,
+    sha: str,
+    filled_with_null: list[str],
+    details: dict[str, Any],
 ) -> IngestResult:
     """After the Delta commit: write the contract and record the version (also used by recovery)."""
     ms = ctx.metastore

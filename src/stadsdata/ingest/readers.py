@@ -39,7 +39,10 @@ def _text(value: Any) -> str | None:
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> pa.Table:
-    columns = {name: pa.array([_text(r[i]) if i < len(r) else None for r in rows], pa.string()) for i, name in enumerate(header)}
+    columns = {
+        name: pa.array([_text(r[i]) if i < len(r) else None for r in rows], pa.string())
+        for i, name in enumerate(header)
+    }
     return pa.table(columns)
 
 
@@ -48,9 +51,13 @@ def _check_header(header: list[Any], display: str, where: str) -> list[str]:
     for position, raw in enumerate(header, start=1):
         name = "" if raw is None else str(raw).strip()
         if not name:
-            raise DeliveryError(f"{display}: {where}, column {position}: empty column name; expected a name in every header cell")
+            raise DeliveryError(
+                f"{display}: {where}, column {position}: empty column name; expected a name in every header cell"
+            )
         if name.lower() in (n.lower() for n in names):
-            raise DeliveryError(f"{display}: {where}, column {position}: column name {name!r} appears twice; expected unique names")
+            raise DeliveryError(
+                f"{display}: {where}, column {position}: column name {name!r} appears twice; expected unique names"
+            )
         names.append(name)
     return names
 
@@ -92,14 +99,18 @@ def _json_records(path: Path, display: str) -> list[dict[str, Any]]:
         try:  # newline-delimited JSON
             data = [json.loads(ln) for ln in lines]
         except json.JSONDecodeError:
-            raise DeliveryError(f"{display}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); expected JSON") from None
+            raise DeliveryError(
+                f"{display}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); expected JSON"
+            ) from None
     if isinstance(data, dict):
         for key in ("data", "rows", "records", "items", "results"):
             if isinstance(data.get(key), list):
                 data = data[key]
                 break
     if not isinstance(data, list):
-        raise DeliveryError(f"{display}: top level is a {type(data).__name__}; expected a list of objects (one per row)")
+        raise DeliveryError(
+            f"{display}: top level is a {type(data).__name__}; expected a list of objects (one per row)"
+        )
     for index, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             raise DeliveryError(f"{display}: row {index}: a {type(item).__name__}; expected an object of field: value")
@@ -127,11 +138,19 @@ def read_geojson(path: Path, display: str, geometry_column: str) -> tuple[list[s
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
-        raise DeliveryError(f"{display}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); expected GeoJSON") from None
+        raise DeliveryError(
+            f"{display}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}); expected GeoJSON"
+        ) from None
     except UnicodeDecodeError as exc:
         raise DeliveryError(f"{display}: byte {exc.start}: not UTF-8; expected GeoJSON in UTF-8 (RFC 7946)") from None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
-        raise DeliveryError(f"{display}: not a GeoJSON FeatureCollection; expected {{\"type\": \"FeatureCollection\", \"features\": [...]}}")
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
+        raise DeliveryError(
+            f'{display}: not a GeoJSON FeatureCollection; expected {{"type": "FeatureCollection", "features": [...]}}'
+        )
     features = data["features"]
     if not features:
         raise DeliveryError(f"{display}: the FeatureCollection has no features; expected at least one")
@@ -139,7 +158,9 @@ def read_geojson(path: Path, display: str, geometry_column: str) -> tuple[list[s
     seen: set[str] = set()
     for index, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise DeliveryError(f"{display}: feature {index}: not a GeoJSON Feature; expected {{\"type\": \"Feature\", ...}}")
+            raise DeliveryError(
+                f'{display}: feature {index}: not a GeoJSON Feature; expected {{"type": "Feature", ...}}'
+            )
         for key in feature.get("properties") or {}:
             if key not in seen:
                 seen.add(key)
@@ -154,7 +175,8 @@ def read_geojson(path: Path, display: str, geometry_column: str) -> tuple[list[s
             geometries.append(shapely.from_geojson(json.dumps(geometry)))
         except Exception as exc:  # shapely raises GEOSException for broken structures
             raise DeliveryError(
-                f"{display}: feature {index}, column {geometry_column}: unreadable geometry ({exc}); expected a GeoJSON geometry"
+                f"{display}: feature {index}, column {geometry_column}: unreadable geometry ({exc}); "
+                "expected a GeoJSON geometry"
             ) from None
     array = shapely.from_wkb(shapely.to_wkb(geometries)) if geometries else []
     valid = shapely.is_valid(array)
@@ -187,6 +209,8 @@ def _to_wgs84(array: Any, crs_member: Any, display: str) -> Any:
     try:
         source = CRS.from_user_input(name)
     except Exception:
-        raise DeliveryError(f"{display}: unknown coordinate reference system {name!r}; expected WGS84 or an EPSG code") from None
+        raise DeliveryError(
+            f"{display}: unknown coordinate reference system {name!r}; expected WGS84 or an EPSG code"
+        ) from None
     transformer = Transformer.from_crs(source, CRS.from_epsg(4326), always_xy=True)
     return shapely.transform(array, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))

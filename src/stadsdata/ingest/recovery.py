@@ -56,11 +56,20 @@ def _recover_one(ctx: IngestContext, delivery_id: int, dataset_id: str, stage: s
         name = ctx.tables.data_file_name(delivery_id)
         rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files if f.endswith(name))
         result = finish_load(
-            ctx, delivery_id, contract, storage_version, rows, delivery.sha256 or "",
-            delivery.details.get("filled_with_null", []), delivery.details,
+            ctx,
+            delivery_id,
+            contract,
+            storage_version,
+            rows,
+            delivery.sha256 or "",
+            delivery.details.get("filled_with_null", []),
+            delivery.details,
         )
         return RecoveryReport(
-            delivery_id, dataset_id, stage, "loaded",
+            delivery_id,
+            dataset_id,
+            stage,
+            "loaded",
             f"delivery {delivery_id} ({delivery.filename}) for {dataset_id} was committed before the process stopped; "
             f"finished it as version {result.version}",
         )
@@ -69,8 +78,10 @@ def _recover_one(ctx: IngestContext, delivery_id: int, dataset_id: str, stage: s
     for partial in (ctx.landing / dataset_id).glob(f"d{delivery_id:06d}-*.partial"):
         partial.unlink()  # a copy that never finished
     if delivery.stored_path:
-        again = (f"the delivered file is kept at {delivery.stored_path}; "
-                 f"run `stadsdata deliveries retry {delivery_id}` to try again")
+        again = (
+            f"the delivered file is kept at {delivery.stored_path}; "
+            f"run `stadsdata deliveries retry {delivery_id}` to try again"
+        )
     else:
         again = "the file was not completely received; deliver it again"
     message = (

@@ -219,16 +219,12 @@ class Metastore:
     # -- versions ------------------------------------------------------------------------
     def list_versions(self, dataset_id: str) -> list[VersionRecord]:
         with self.session() as s:
-            rows = s.scalars(
-                select(VersionRow).where(VersionRow.dataset_id == dataset_id).order_by(VersionRow.number)
-            )
+            rows = s.scalars(select(VersionRow).where(VersionRow.dataset_id == dataset_id).order_by(VersionRow.number))
             return [_version(r) for r in rows]
 
     def get_version(self, dataset_id: str, number: int) -> VersionRecord:
         with self.session() as s:
-            row = s.scalar(
-                select(VersionRow).where(VersionRow.dataset_id == dataset_id, VersionRow.number == number)
-            )
+            row = s.scalar(select(VersionRow).where(VersionRow.dataset_id == dataset_id, VersionRow.number == number))
             if row is None:
                 raise NotFoundError(f"dataset {dataset_id!r} has no version {number}")
             return _version(row)
@@ -244,9 +240,7 @@ class Metastore:
             s.add(DeliveryEventRow(delivery_id=row.id, state="receiving", detail=filename))
             return row.id
 
-    def set_delivery_state(
-        self, delivery_id: int, state: str, detail: str | None = None, **fields: Any
-    ) -> None:
+    def set_delivery_state(self, delivery_id: int, state: str, detail: str | None = None, **fields: Any) -> None:
         """Move a delivery to ``state`` (and set other fields) in one committed transaction."""
         with self.session() as s:
             self._set_state(s, delivery_id, state, detail, **fields)
@@ -329,7 +323,9 @@ class Metastore:
             return number
 
     # -- lineage -------------------------------------------------------------------------
-    def add_lineage(self, dataset_id: str, source_id: str, relation: str = "derived_from", note: str | None = None) -> None:
+    def add_lineage(
+        self, dataset_id: str, source_id: str, relation: str = "derived_from", note: str | None = None
+    ) -> None:
         with self.session() as s:
             if s.get(LineageRow, (dataset_id, source_id)) is None:
                 s.add(LineageRow(dataset_id=dataset_id, source_id=source_id, relation=relation, note=note))
