@@ -72,8 +72,7 @@ def make_contract(
         owner_dienst="Dienst Test (DT)",
         key=[],
         columns=[
-            {"name": name, "type": "string", "description": {"nl": f"Kolom {name}"}}
-            for name in (columns or ["waarde"])
+            {"name": name, "type": "string", "description": {"nl": f"Kolom {name}"}} for name in (columns or ["waarde"])
         ],
     )
     data.pop("source", None)
@@ -161,7 +160,9 @@ def test_add_get_list_has_dataset(store: Metastore) -> None:
     assert not store.has_dataset("bomen")
     real = load_contract(KWB_CONTRACT).to_data()
     store.add_dataset(real, "f" * 64)
-    store.add_dataset(make_contract("bomen", title="Bomen in ’s-Gravenhage"), "b" * 64, like_of="cbs_kwb_2019_gemeenten")
+    store.add_dataset(
+        make_contract("bomen", title="Bomen in ’s-Gravenhage"), "b" * 64, like_of="cbs_kwb_2019_gemeenten"
+    )
 
     assert store.has_dataset("bomen") and store.has_dataset("cbs_kwb_2019_gemeenten")
     assert [d.id for d in store.list_datasets()] == ["bomen", "cbs_kwb_2019_gemeenten"]
@@ -284,14 +285,26 @@ def test_delivery_starts_receiving_and_records_state_events_in_order(store: Meta
     store.add_dataset(make_contract("bomen"), "a" * 64)
     delivery_id = store.add_delivery("bomen", "bomen.csv", "anna")
     d = store.get_delivery(delivery_id)
-    assert (d.id, d.dataset_id, d.filename, d.delivered_by, d.state) == (delivery_id, "bomen", "bomen.csv", "anna", "receiving")
+    assert (d.id, d.dataset_id, d.filename, d.delivered_by, d.state) == (
+        delivery_id,
+        "bomen",
+        "bomen.csv",
+        "anna",
+        "receiving",
+    )
     assert d.details == {} and d.version_number is None and d.error is None
     assert [(e.state, e.detail) for e in d.events] == [("receiving", "bomen.csv")]
     assert_recent(d.received_at)
 
     store.set_delivery_state(
-        delivery_id, "received", "stored", stored_path="/landing/d1/bomen.csv", format="csv",
-        sha256="e" * 64, size_bytes=BIG, details={"encoding": "utf-8", "rows": 3},
+        delivery_id,
+        "received",
+        "stored",
+        stored_path="/landing/d1/bomen.csv",
+        format="csv",
+        sha256="e" * 64,
+        size_bytes=BIG,
+        details={"encoding": "utf-8", "rows": 3},
     )
     store.set_delivery_state(delivery_id, "parsed", None, details={"rows": 4, "delimiter": ";"})
     store.set_delivery_state(delivery_id, "checked", "ok")
