@@ -236,7 +236,7 @@ def child_ingest(args: dict[str, Any]) -> dict[str, Any]:
 
 def _install_probes(platform: Any) -> list[list[Any]]:
     """Wrap the pipeline's functions with timers (in this child process only)."""
-    from stadsdata.ingest import csv_dialect, pipeline
+    from stadsdata.ingest import csv_dialect, pipeline, receiving
 
     timings: list[list[Any]] = []
 
@@ -250,12 +250,12 @@ def _install_probes(platform: Any) -> list[list[Any]]:
 
         return wrapper
 
-    ingestor = platform.ingestor
-    ingestor._receive = timed("receive: copy + sha256 + fsync (Ingestor._receive)", ingestor._receive)
+    receiver = receiving.Receiver
+    receiver._copy = timed("receive, in a background thread: copy + sha256 + UTF-8 check + fsync", receiver._copy)
+    receiver.result = timed("waiting for the receive thread (Receiver.result)", receiver.result)
     pipeline.detect_format = timed("detect_format", pipeline.detect_format)
-    csv_dialect.detect_encoding = timed(
-        "csv_dialect.detect_encoding (whole-file UTF-8 decode)", csv_dialect.detect_encoding
-    )
+    csv_dialect.head_encoding = timed("csv_dialect.head_encoding (first 256 KiB)", csv_dialect.head_encoding)
+    csv_dialect.full_encoding = timed("csv_dialect.full_encoding", csv_dialect.full_encoding)
     csv_dialect.transcode = timed("csv_dialect.transcode", csv_dialect.transcode)
     csv_dialect.detect_dialect = timed("csv_dialect.detect_dialect", csv_dialect.detect_dialect)
     pipeline.plan_columns = timed("plan_columns", pipeline.plan_columns)

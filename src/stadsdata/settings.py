@@ -45,6 +45,8 @@ class Settings(BaseSettings):
         default_factory=_default_user,
         description="Who is acting: recorded as 'delivered by' on deliveries. Defaults to the login name.",
     )
+    host: str = Field(default="127.0.0.1", description="Address `stadsdata serve` and `stadsdata demo` listen on.")
+    port: int = Field(default=8000, description="Port `stadsdata serve` and `stadsdata demo` listen on.")
     lang: Literal["nl", "en"] = Field(default="nl", description="Language of titles and descriptions shown.")
     fault_pause_at: str | None = Field(
         default=None,

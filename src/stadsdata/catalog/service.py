@@ -28,6 +28,9 @@ class DatasetView:
         return self.versions[-1] if self.versions else None
 
 
+PUBLIC = "openbaar"
+
+
 class Catalog:
     def __init__(self, metastore: Metastore, tables: TableStore, engine: Engine) -> None:
         self.metastore = metastore
@@ -39,6 +42,21 @@ class Catalog:
 
     def search(self, text: str) -> list[DatasetRecord]:
         return self.metastore.search_datasets(text)
+
+    # -- what the public sees (until the governance issue adds login and grants) -------------
+    def public(self) -> list[DatasetRecord]:
+        """Datasets classified ``openbaar``: the only ones shown, counted or faceted without login."""
+        return [r for r in self.metastore.list_datasets() if r.classification == PUBLIC]
+
+    def public_view(self, dataset_id: str) -> DatasetView:
+        """``show`` for the public: a dataset that is not openbaar does not exist (404, nothing leaked)."""
+        try:
+            view = self.show(dataset_id)
+        except NotFoundError:
+            view = None
+        if view is None or view.record.classification != PUBLIC:
+            raise NotFoundError(f"dataset {dataset_id!r} not found; see /api/v1/datasets")
+        return view
 
     def show(self, dataset_id: str) -> DatasetView:
         record = self.metastore.get_dataset(dataset_id)

@@ -288,9 +288,11 @@ def sql(
 # -- demo ------------------------------------------------------------------------------------
 @app.command()
 def demo(
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Do not start the portal (there is none yet).")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Load the data but do not start the portal.")] = False,
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on (default 8000).")] = None,
 ) -> None:
-    """Create a fresh platform home and load every real demo dataset the repo ships."""
+    """Create a fresh platform home, load every real demo dataset the repo ships, start the portal."""
     home = (state.home or Settings().home).expanduser()
     if home.exists() and any(home.iterdir()):
         if not (home / DEMO_MARKER).exists():
@@ -316,7 +318,30 @@ def demo(
         out.print(f"  stadsdata --home {platform.home} catalog show cbs_kwb_2019_den_haag")
         out.print(f'  stadsdata --home {platform.home} sql "select count(*) from cbs_kwb_2019_den_haag"')
     if not no_serve:
-        out.print("(The portal is not built yet; `stadsdata demo` will start it once it exists.)", style="dim")
+        _serve(host, port)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on (default 8000).")] = None,
+) -> None:
+    """Start the portal, the open-data API (/api/v1) and the DCAT catalogue (/catalog.ttl)."""
+    _serve(host, port)
+
+
+def _serve(host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from stadsdata.web import create_app
+
+    config = settings()
+    host = host or config.host
+    port = port or config.port
+    with open_platform() as platform:
+        shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+        out.print(f"Portal: [bold]http://{shown}:{port}/[/]   API: http://{shown}:{port}/api/v1/docs   (Ctrl+C stops)")
+        uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
 
 
 def main() -> None:

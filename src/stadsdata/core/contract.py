@@ -19,6 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from stadsdata.core.identifiers import validate_dataset_id
 from stadsdata.errors import ContractError
 
+# libyaml's C parser and emitter where PyYAML has them: a contract read or written per ingest.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 
 class Classification(StrEnum):
     openbaar = "openbaar"
@@ -198,7 +202,7 @@ class Contract(_Strict):
         return self.model_dump(mode="json", exclude_none=True)
 
     def to_yaml(self) -> str:
-        return yaml.safe_dump(self.to_data(), sort_keys=False, allow_unicode=True, width=100)
+        return yaml.dump(self.to_data(), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.to_yaml().encode("utf-8")).hexdigest()
@@ -265,7 +269,7 @@ def load_contract(path: Path) -> Contract:
     except UnicodeDecodeError as exc:
         raise ContractError(f"{path}: not UTF-8 text (byte {exc.start}); expected a UTF-8 YAML file") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (libyaml's when present)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

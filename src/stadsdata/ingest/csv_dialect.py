@@ -61,20 +61,38 @@ def _decodes(path: Path, encoding: str) -> int | None:
     return None
 
 
-def detect_encoding(path: Path, display: str) -> Encoding:
+HEAD_BYTES = 256 * 1024
+
+
+def head_encoding(path: Path) -> Encoding | None:
+    """The encoding the start of the file shows: UTF-16 by its BOM, UTF-8 when the head decodes, else None.
+
+    UTF-8 here is an assumption about the whole file; ``full_encoding`` confirms it from the receipt.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Encoding("utf-16", True)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    return Encoding("utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8", False)
+
+
+def full_encoding(path: Path, display: str, utf8_error_at: int | None) -> Encoding:
+    """The whole file's encoding, given where (if anywhere) it stops being UTF-8."""
     with open(path, "rb") as handle:
         head = handle.read(4)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Encoding("utf-16", True)
-    bad = _decodes(path, "utf-8")
-    if bad is None:
+    if utf8_error_at is None:
         return Encoding("utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8", False)
-    bad_cp = _decodes(path, "cp1252")
-    if bad_cp is None:
+    if _decodes(path, "cp1252") is None:
         return Encoding("cp1252", True)
     raise DeliveryError(
-        f"{display}: line {_line_of(path, bad)}: bytes that are neither UTF-8 nor Windows-1252 (cp1252) "
-        f"at byte {bad}; expected a text file in UTF-8 or cp1252"
+        f"{display}: line {_line_of(path, utf8_error_at)}: bytes that are neither UTF-8 nor Windows-1252 (cp1252) "
+        f"at byte {utf8_error_at}; expected a text file in UTF-8 or cp1252"
     )
 
 

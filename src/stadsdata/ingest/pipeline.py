@@ -9,11 +9,11 @@ If the process dies in between, ``recovery`` finishes or rolls back the delivery
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from stadsdata.ingest import csv_dialect, readers
 from stadsdata.ingest.columns import ColumnPlan, evolved_column, plan_columns
 from stadsdata.ingest.formats import detect_format
 from stadsdata.ingest.locks import dataset_lock
+from stadsdata.ingest.receiving import Receipt, Receiver
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.contract_files import ContractFiles, atomic_write
 
@@ -56,6 +57,17 @@ class IngestContext:
 
     def staging_dir(self, delivery_id: int) -> Path:
         return self.staging / f"d{delivery_id:06d}"
+
+
+@dataclass
+class _Attempt:
+    """How a parse chose the CSV encoding: known from the whole file, or assumed from its head."""
+
+    encoding_known: bool = False
+    assumed_utf8: bool = False
+
+
+_Parsed = tuple[str, ColumnPlan, StageResult, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -153,21 +165,39 @@ class Ingestor:
     def _run(self, delivery_id: int, source: Path, display: str, contract: Contract) -> IngestResult:
         ms = self.ctx.metastore
         work = self.ctx.staging_dir(delivery_id)
+        receiver: Receiver | None = None
         try:
-            stored, sha, size = self._receive(delivery_id, source, contract.id, display)
+            # Receive (copy, hash, fsync) in the background while parsing the source: see receiving.py.
+            receiver = Receiver(
+                source, self._landing_path(delivery_id, contract.id, display), display, self._copied
+            ).start()
+            work.mkdir(parents=True, exist_ok=True)
+            staged = work / "data.parquet"
+            attempt = _Attempt()
+            parsed: _Parsed | None = None
+            parse_error: Exception | None = None
+            try:
+                parsed = self._parse(source, display, contract, staged, work, receiver.result, attempt)
+            except Exception as exc:  # reported once the file is safely received
+                parse_error = exc
+            receipt = receiver.result()
             ms.set_delivery_state(
                 delivery_id,
                 "received",
-                f"{size} bytes, sha256 {sha[:12]}",
-                stored_path=str(stored),
-                sha256=sha,
-                size_bytes=size,
+                f"{receipt.size} bytes, sha256 {receipt.sha256[:12]}",
+                stored_path=str(receipt.stored),
+                sha256=receipt.sha256,
+                size_bytes=receipt.size,
             )
             self.ctx.checkpoint("received")
-
-            work.mkdir(parents=True, exist_ok=True)
-            staged = work / "data.parquet"
-            fmt, plan, result, details = self._parse(stored, display, contract, staged, work)
+            if attempt.assumed_utf8 and not receipt.is_utf8:
+                # the head looked like UTF-8 but the whole file is not: parse the kept file again
+                staged.unlink(missing_ok=True)
+                parsed = self._parse(receipt.stored, display, contract, staged, work, lambda: receipt, _Attempt(True))
+            elif parse_error is not None:
+                raise parse_error
+            assert parsed is not None
+            fmt, plan, result, details = parsed
             problems = result.problems
             if problems:
                 first = problems[0]
@@ -189,70 +219,70 @@ class Ingestor:
             )
             self.ctx.checkpoint("checked")
 
-            return self._load(delivery_id, staged, final, sha, result.row_count, plan, details)
-        except DeliveryError as exc:
-            ms.set_delivery_state(delivery_id, "rejected", str(exc), error=str(exc))
-            self.ctx.tables.remove_uncommitted(contract.id, delivery_id)
-            shutil.rmtree(work, ignore_errors=True)
-            raise
+            return self._load(delivery_id, staged, final, receipt.sha256, result.row_count, plan, details)
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
-            message = f"{display}: internal error during ingest ({type(exc).__name__}: {exc})"
+            if receiver is not None:
+                receiver.wait()
+            message = str(exc)
+            if not isinstance(exc, DeliveryError):
+                message = f"{display}: internal error during ingest ({type(exc).__name__}: {exc})"
             ms.set_delivery_state(delivery_id, "rejected", message, error=message)
             self.ctx.tables.remove_uncommitted(contract.id, delivery_id)
             shutil.rmtree(work, ignore_errors=True)
             raise
 
-    def _receive(self, delivery_id: int, source: Path, dataset_id: str, display: str) -> tuple[Path, str, int]:
-        """Keep the file exactly as delivered, with its SHA-256."""
+    def _landing_path(self, delivery_id: int, dataset_id: str, display: str) -> Path:
         folder = self.ctx.landing / dataset_id
         folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / f"d{delivery_id:06d}-{_safe_name(display)}"
-        partial = stored.with_name(stored.name + ".partial")
-        digest = hashlib.sha256()
-        size = 0
-        with open(source, "rb") as src, open(partial, "wb") as out:
-            while block := src.read(1 << 22):
-                digest.update(block)
-                out.write(block)
-                size += len(block)
-            out.flush()
-            os.fsync(out.fileno())
+        return folder / f"d{delivery_id:06d}-{_safe_name(display)}"
+
+    def _copied(self) -> None:
         self.ctx.checkpoint("receiving")
-        os.replace(partial, stored)
-        os.chmod(stored, 0o444)
-        return stored, digest.hexdigest(), size
 
     def _parse(
-        self, stored: Path, display: str, contract: Contract, staged: Path, work: Path
-    ) -> tuple[str, ColumnPlan, StageResult, dict[str, Any]]:
-        fmt = detect_format(stored, display)
+        self,
+        source: Path,
+        display: str,
+        contract: Contract,
+        staged: Path,
+        work: Path,
+        receipt: Callable[[], Receipt],
+        attempt: _Attempt,
+    ) -> _Parsed:
+        fmt = detect_format(source, display)
         engine = self.ctx.engine
         details: dict[str, Any] = {"format": fmt}
         if fmt == "csv":
-            encoding = csv_dialect.detect_encoding(stored, display)
-            text = stored
+            encoding = None if attempt.encoding_known else csv_dialect.head_encoding(source)
+            if encoding is None:
+                got = receipt()
+                encoding = csv_dialect.full_encoding(got.stored, display, got.utf8_error_at)
+                source = got.stored
+            elif not encoding.needs_transcoding:
+                attempt.assumed_utf8 = True
+            text = source
             if encoding.needs_transcoding:
-                text = csv_dialect.transcode(stored, encoding, work / "utf8.csv")
+                text = csv_dialect.transcode(source, encoding, work / "utf8.csv")
             dialect, header = csv_dialect.detect_dialect(text, "utf-8-sig", contract, display)
             details["encoding"] = encoding.name
             details["dialect"] = f"{dialect.label.replace('utf-8', encoding.name)}"
             plan = plan_columns(contract, header, display)
             result = engine.stage_csv(text, dialect, header, plan.fields, staged)
         elif fmt == "parquet":
-            header = engine.parquet_columns(stored)
+            header = engine.parquet_columns(source)
             plan = plan_columns(contract, header, display)
-            result = engine.stage_parquet(stored, plan.fields, staged)
+            result = engine.stage_parquet(source, plan.fields, staged)
         else:
             if fmt == "xlsx":
-                header, table = readers.read_xlsx(stored, display)
-            elif fmt == "geojson" or (fmt == "json" and contract.geometry_column and _looks_geojson(stored)):
+                header, table = readers.read_xlsx(source, display)
+            elif fmt == "geojson" or (fmt == "json" and contract.geometry_column and _looks_geojson(source)):
                 fmt = "geojson"
                 details["format"] = fmt
-                header, table = readers.read_geojson(stored, display, contract.geometry_column or "geometry")
+                header, table = readers.read_geojson(source, display, contract.geometry_column or "geometry")
             else:
-                header, table = readers.read_json(stored, display)
+                header, table = readers.read_json(source, display)
             plan = plan_columns(contract, header, display)
             result = engine.stage_arrow(table, plan.fields, staged)
         return fmt, plan, result, details

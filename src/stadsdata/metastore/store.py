@@ -176,7 +176,9 @@ class Metastore:
             )
 
     def _set_contract(self, s: Session, contract: dict[str, Any], contract_sha256: str) -> DatasetRow:
-        row = s.get(DatasetRow, contract["id"])
+        # the row lock (PostgreSQL) serialises writers of one dataset across machines, so two loads
+        # can never number the same version; SQLite has one writer at a time anyway
+        row = s.get(DatasetRow, contract["id"], with_for_update=True)
         if row is None:
             raise NotFoundError(f"dataset {contract['id']!r} not found")
         row.contract = contract

@@ -1,0 +1,30 @@
+"""``create_app(platform)``: the FastAPI application (portal, API, DCAT), built per platform."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+
+from stadsdata import __version__
+from stadsdata.platform import Platform
+from stadsdata.web import api, dcat, portal, problems
+
+
+def create_app(platform: Platform) -> FastAPI:
+    app = FastAPI(
+        title="Stadsdata open-data API",
+        version=__version__,
+        description="Datasets of the municipality: metadata, rows (filter, sort, page, time travel) and "
+        "downloads in JSON, CSV, GeoJSON and Parquet. Only datasets classified 'openbaar' are served "
+        "without login. Errors are RFC 9457 problem details.",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.platform = platform
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    problems.install(app)
+    app.include_router(api.router)
+    app.include_router(dcat.router)
+    portal.install(app)
+    return app
