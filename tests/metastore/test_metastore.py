@@ -476,3 +476,15 @@ def test_platform_with_a_postgres_metastore_registers_ingests_and_queries(postgr
     with Platform(settings) as platform:
         assert platform.metastore.get_dataset("cbs_kwb_2019_gemeenten").current_version == 1
         assert platform.sql("select count(*) from cbs_kwb_2019_gemeenten").rows == [(355,)]
+
+
+def test_timestamps_come_back_timezone_aware_in_utc(tmp_path: Path) -> None:
+    """SQLite keeps no time zone; the metastore still hands out aware UTC datetimes."""
+    store = Metastore.open(f"sqlite:///{tmp_path / 'tz.db'}")
+    store.add_dataset(make_contract("bomen"), "a" * 64)
+    delivery_id = store.add_delivery("bomen", "bomen.csv", "anna")
+    record = store.get_delivery(delivery_id)
+    assert record.received_at.tzinfo is not None and record.received_at.utcoffset() == dt.timedelta(0)
+    assert abs(dt.datetime.now(dt.UTC) - record.received_at) < dt.timedelta(minutes=5)
+    assert store.get_dataset("bomen").created_at.tzinfo is not None
+    store.close()
