@@ -21,4 +21,5 @@ fi
 
 "$UV" run --frozen ruff check src tests bench
 "$UV" run --frozen lint-imports
+scripts/chromium.sh >/dev/null || echo "No chromium could be installed: the browser tests will skip" >&2
 "$UV" run --frozen pytest -n 2 "$@"

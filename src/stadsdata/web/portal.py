@@ -1,11 +1,407 @@
-"""The portal: server-rendered HTML pages, Dutch by default with an English switch."""
+"""The portal: server-rendered HTML pages, Dutch by default with an English switch.
+
+Pages: home ``/``, search ``/datasets``, a dataset ``/datasets/{id}`` and one of its versions
+``/datasets/{id}/versions/{n}``. Everything reads without JavaScript; ``static/portal.js`` only
+adds copy buttons. Only datasets classified ``openbaar`` exist here (``Catalog.public_view``);
+anything else is the same 404 page as an unknown id, so nothing leaks. Downloads and API examples
+point at the open-data API under ``/api/v1``. UI strings live in ``i18n``.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from stadsdata.catalog import Catalog
+from stadsdata.catalog.service import DatasetView
+from stadsdata.errors import StadsdataError
+from stadsdata.opendata.search import FACETS, SORTS, SearchResult, search_datasets
+from stadsdata.web.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, Translator, resolve_language
+
+HERE = Path(__file__).parent
+PAGE_SIZE = 20
+PREVIEW_ROWS = 20
+MAX_CELL = 160  # characters of a preview cell (long texts and WKT geometries are cut)
+RECENT = 5
+COLLAPSE_COLUMNS = 40  # a column table longer than this starts folded (one click opens it)
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 router = APIRouter(include_in_schema=False)
 
 
 def install(app: FastAPI) -> None:
+    """Add the portal's pages, its static files and an HTML 404 for browsers."""
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["excerpt"] = excerpt
+    app.state.portal_templates = templates
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
+    _install_html_not_found(app)
+
+
+# -- pages ---------------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse, name="portal.home")
+def home(request: Request) -> Response:
+    t = _translator(request)
+    catalog = _catalog(request)
+    everything = search_datasets(catalog, lang=t.lang, limit=0)
+    recent = search_datasets(catalog, sort="updated", lang=t.lang, limit=RECENT)
+    return _render(
+        request,
+        "home.html",
+        {"total": everything.total, "themes": everything.facets["theme"], "recent": recent.cards},
+    )
+
+
+@router.get("/datasets", response_class=HTMLResponse, name="portal.search")
+def search(request: Request) -> Response:
+    t = _translator(request)
+    params = request.query_params
+    q = params.get("q", "").strip()[:200]
+    sort = params.get("sort", "relevance")
+    if sort not in SORTS:
+        sort = "relevance"
+    filters = {facet: [v for v in params.getlist(facet) if v][:20] for facet in FACETS if params.getlist(facet)}
+    page = _positive_int(params.get("page"), default=1)
+    catalog = _catalog(request)
+
+    def run(page: int) -> SearchResult:
+        offset = (page - 1) * PAGE_SIZE
+        return search_datasets(catalog, q=q, filters=filters, sort=sort, lang=t.lang, offset=offset, limit=PAGE_SIZE)
+
+    result = run(page)
+    pages = max(1, math.ceil(result.total / PAGE_SIZE))
+    if page > pages:  # past the end: show the last page
+        page = pages
+        result = run(page)
+    contracts = {r.id: r.contract for r in catalog.public()} if q else {}
+    matched = {card.id: matching_columns(contracts.get(card.id, {}), q) for card in result.cards}
+    state = SearchState(q=q, filters=result.filters, sort=sort, page=page)
+    return _render(
+        request,
+        "search.html",
+        {
+            "result": result,
+            "matched": matched,
+            "state": state,
+            "facets": _facets(t, result, state),
+            "sorts": SORTS,
+            "pages": pages,
+            "previous_url": state.with_page(state.page - 1) if state.page > 1 else None,
+            "next_url": state.with_page(state.page + 1) if state.page < pages else None,
+        },
+    )
+
+
+@router.get("/datasets/{dataset_id}", response_class=HTMLResponse, name="portal.dataset")
+def dataset(request: Request, dataset_id: str) -> Response:
+    catalog = _catalog(request)
+    try:
+        view = catalog.public_view(dataset_id)
+    except StadsdataError:
+        return _not_found(request)
+    current = view.current
+    preview = _preview(catalog, view, None) if current else None
+    formats = {d.id: d.format for d in view.deliveries}
+    return _render(
+        request,
+        "dataset.html",
+        {
+            "view": view,
+            "contract": view.contract,
+            "current": current,
+            "preview": preview,
+            "versions": list(reversed(view.versions)),
+            "delivery_formats": formats,
+            "lineage": _public_lineage(catalog, view),
+            "downloads": _downloads(view),
+            "api": _api_links(request, view.record.id),
+            "COLLAPSE_COLUMNS": COLLAPSE_COLUMNS,
+        },
+    )
+
+
+@router.get("/datasets/{dataset_id}/versions/{number}", response_class=HTMLResponse, name="portal.version")
+def version(request: Request, dataset_id: str, number: str) -> Response:
+    catalog = _catalog(request)
+    try:
+        view = catalog.public_view(dataset_id)
+    except StadsdataError:
+        return _not_found(request)
+    chosen = next((v for v in view.versions if number.isdigit() and v.number == int(number)), None)
+    if chosen is None:
+        return _not_found(request)
+    described = {c.name: c for c in view.contract.columns}
+    formats = {d.id: d.format for d in view.deliveries}
+    return _render(
+        request,
+        "version.html",
+        {
+            "view": view,
+            "contract": view.contract,
+            "version": chosen,
+            "current": view.current,
+            "described": described,
+            "delivery_format": formats.get(chosen.delivery_id) if chosen.delivery_id is not None else None,
+            "preview": _preview(catalog, view, chosen.number),
+            "downloads": _downloads(view, chosen.number),
+            "sql_name": f'"{view.record.id}@{chosen.number}"',
+        },
+    )
+
+
+# -- page parts ----------------------------------------------------------------------------
+def _facets(t: Translator, result: SearchResult, state: SearchState) -> list[Facet]:
+    """Each facet's values with counts and toggle links, most results first, then by label."""
+    facets = []
+    for name in FACETS:
+        selected = result.filters.get(name, [])
+        counts = dict(result.facets[name])
+        # Selected values with no match left still show (count 0), so they can be removed.
+        counts.update({value: 0 for value in selected if value not in counts})
+        values = [
+            FacetValue(value, t.facet_value(name, value), count, value in selected, state.toggle(name, value))
+            for value, count in counts.items()
+        ]
+        values.sort(key=lambda v: (-v.count, v.label.lower()))
+        facets.append(Facet(name, values))
+    return facets
+
+
+def excerpt(text: str, length: int = 240) -> str:
+    """The start of ``text`` cut at a word boundary, with an ellipsis when anything was cut."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0].rstrip(" ,;:.-–(")
+    return cut + "…"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def matching_columns(contract: dict[str, Any], q: str, *, at_most: int = 5) -> list[str]:
+    """Columns whose name or description holds a word of the query: why a dataset was found."""
+    words = [w for w in re.split(r"[\s,;]+", _fold(q)) if len(w) > 1]
+    found = []
+    for column in contract.get("columns", []):
+        texts = [column.get("name", ""), *column.get("description", {}).values()]
+        haystack = _fold(" ".join(t for t in texts if t))
+        if any(w in haystack for w in words):
+            found.append(column["name"])
+    return found[:at_most]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class Facet:
+    name: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """The search page's query string, and links that change one thing in it."""
+
+    q: str
+    filters: dict[str, list[str]]
+    sort: str
+    page: int
+
+    def params(self, **changes: Any) -> list[tuple[str, str]]:
+        q = changes.get("q", self.q)
+        filters = changes.get("filters", self.filters)
+        sort = changes.get("sort", self.sort)
+        page = changes.get("page", 1)
+        out: list[tuple[str, str]] = [("q", q)] if q else []
+        for facet in FACETS:
+            out += [(facet, value) for value in filters.get(facet, [])]
+        if sort != "relevance":
+            out.append(("sort", sort))
+        if page > 1:
+            out.append(("page", str(page)))
+        return out
+
+    def url(self, **changes: Any) -> str:
+        query = urlencode(self.params(**changes))
+        return "/datasets" + (f"?{query}" if query else "")
+
+    def toggle(self, facet: str, value: str) -> str:
+        values = list(self.filters.get(facet, []))
+        values = [v for v in values if v != value] if value in values else [*values, value]
+        return self.url(filters={**self.filters, facet: values})
+
+    def with_page(self, page: int) -> str:
+        return self.url(page=page)
+
+    @property
+    def active(self) -> list[tuple[str, str]]:
+        return [(facet, value) for facet in FACETS for value in self.filters.get(facet, [])]
+
+    @property
+    def clear_url(self) -> str:
+        return self.url(filters={})
+
+
+@dataclass(frozen=True)
+class Preview:
+    columns: list[str]
+    numeric: list[bool]
+    rows: list[list[tuple[str, bool]]]  # (text, truncated)
+    total: int
+    version: int
+    failed: bool = False
+
+
+@dataclass(frozen=True)
+class Download:
+    format: str
+    url: str
+
+
+def _preview(catalog: Catalog, view: DatasetView, number: int | None) -> Preview:
+    """The first rows of the current version (``number`` None) or of version ``number``."""
+    version = next((v for v in view.versions if v.number == number), None) if number else view.current
+    assert version is not None
+    table = view.record.id if number is None else f'"{view.record.id}@{number}"'
+    types = {c["name"]: c["type"] for c in version.schema}
+    try:
+        result = catalog.query(f"SELECT * FROM {table} LIMIT {PREVIEW_ROWS}", limit=PREVIEW_ROWS)
+    except StadsdataError:
+        return Preview([], [], [], version.row_count, version.number, failed=True)
+    rows = [[_cell(value) for value in row] for row in result.rows]
+    numeric = [types.get(name) in ("integer", "number") for name in result.columns]
+    return Preview(result.columns, numeric, rows, version.row_count, version.number)
+
+
+def _cell(value: Any) -> tuple[str, bool]:
+    """A preview cell's text, and whether it was cut."""
+    if value is None:
+        return "", False
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    if len(text) > MAX_CELL:
+        return text[: MAX_CELL - 1].rstrip() + "…", True
+    return text, False
+
+
+def _downloads(view: DatasetView, number: int | None = None) -> list[Download]:
+    """Links to the API's files, of the current version or (on a version page) of version ``number``."""
+    if view.current is None:
+        return []
+    formats = ["csv", "csv-excel", "json"]
+    if view.contract.geometry_column:
+        formats.append("geojson")
+    formats.append("parquet")
+    pinned = f"&version={number}" if number is not None else ""
+    return [Download(fmt, f"/api/v1/datasets/{view.record.id}/rows?format={fmt}{pinned}") for fmt in formats]
+
+
+def _api_links(request: Request, dataset_id: str) -> dict[str, str]:
+    base = str(request.base_url).rstrip("/")
+    rows = f"/api/v1/datasets/{dataset_id}/rows?format=json"
+    return {
+        "rows": rows,
+        "metadata": f"/api/v1/datasets/{dataset_id}",
+        "docs": "/api/v1/docs",
+        "curl": f"curl '{base}{rows}'",
+    }
+
+
+def _public_lineage(catalog: Catalog, view: DatasetView) -> dict[str, list[str]]:
+    """Related dataset ids, leaving out those that are not public (not shown, not counted)."""
+    public = {r.id for r in catalog.public()}
+    return {
+        "upstream": [x.source_id for x in view.lineage["upstream"] if x.source_id in public],
+        "downstream": [x.dataset_id for x in view.lineage["downstream"] if x.dataset_id in public],
+    }
+
+
+# -- rendering -----------------------------------------------------------------------------
+def _catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.platform.catalog
+    return catalog
+
+
+def _translator(request: Request) -> Translator:
+    return Translator(resolve_language(request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)))
+
+
+def _switch_url(request: Request, lang: str) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", lang)]
+    return request.url.path + "?" + urlencode(params)
+
+
+def _render(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> Response:
+    t = _translator(request)
+    templates: Jinja2Templates = request.app.state.portal_templates
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "t": t,
+            "lang": t.lang,
+            "other_lang": t.other,
+            "other_lang_name": LANGUAGE_NAMES[t.other],
+            "switch_url": _switch_url(request, t.other),
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status,
+    )
+    response.headers["Content-Language"] = t.lang
+    response.headers["Vary"] = "Cookie"
+    chosen = request.query_params.get("lang")
+    if chosen in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_AGE, httponly=True, samesite="lax")
+    return response
+
+
+def _not_found(request: Request) -> Response:
+    return _render(request, "not_found.html", {}, status=404)
+
+
+def _positive_int(text: str | None, *, default: int) -> int:
+    if text and text.isdigit() and 0 < len(text) < 7:
+        return max(1, int(text))
+    return default
+
+
+def _wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not request.url.path.startswith(("/api/", "/catalog."))
+
+
+def _install_html_not_found(app: FastAPI) -> None:
+    """Browsers asking for an unknown page get the portal's 404 page; programs keep problem JSON."""
+    fallback = app.exception_handlers.get(StarletteHTTPException)
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StarletteHTTPException) and exc.status_code == 404 and _wants_html(request):
+            return _not_found(request)
+        if fallback is None:  # pragma: no cover - problems.install always registers one
+            raise exc
+        response: Response = await fallback(request, exc)
+        return response
+
+    app.add_exception_handler(StarletteHTTPException, handler)

@@ -1,0 +1,282 @@
+"""The portal in a real browser: Debian's chromium driven by Playwright, over a live server.
+
+The newcomer's path of the portal issue: search "wmo" on the home page, apply a facet, open the
+Den Haag KWB dataset, read its columns, download it as CSV (and as CSV for Dutch Excel), follow the
+API link. axe-core checks every page type against WCAG 2.1 AA (no serious or critical violation).
+Screenshots of the home, search and dataset pages in Dutch and English go to build/screenshots/.
+
+Chromium comes from Debian (scripts/chromium.sh installs it; never `playwright install`). Without
+it these tests skip, and STADSDATA_REQUIRE_ALL=1 (CI) turns that skip into a failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stadsdata import demo
+from stadsdata.core.contract import load_contract
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian's chromium is not installed: run scripts/chromium.sh as root (apt-get install chromium)",
+)
+
+KWB = "cbs_kwb_2019_den_haag"
+KWB_TITLE_NL = "Kerncijfers wijken en buurten 2019, Den Haag (CBS)"
+KWB_TITLE_EN = "Key figures for districts and neighbourhoods 2019, The Hague (CBS)"
+SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def kwb_columns() -> list[str]:
+    return load_contract(demo.contract_path(KWB)).column_names
+
+
+def screenshot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def serious_violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={**WCAG_21_AA, "resultTypes": ["violations"]})
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+# -- the newcomer's path ---------------------------------------------------------------------
+def test_contract_search_text_really_contains_wmo() -> None:
+    """The search for "wmo" must find the dataset through its contract, not by luck."""
+    contract = load_contract(demo.contract_path(KWB))
+    assert "WmoClienten_89" in contract.column_names
+    assert "Wmo" in contract.column("WmoClienten_89").description.nl
+
+
+def test_search_facet_open_read_columns(page: Any, live_server: Any) -> None:
+    page.goto(live_server.url + "/")
+    page.get_by_label("Zoek een dataset").fill("wmo")
+    page.get_by_role("button", name="Zoeken").click()
+    page.wait_for_url("**/datasets?q=wmo")
+    results = page.locator(".result-list .card__title a")
+    assert results.all_inner_texts() == [KWB_TITLE_NL]
+    assert "WmoClienten_89" in page.locator(".card__matched").inner_text()
+
+    # Apply a facet: theme "Zorg en welzijn".
+    page.locator('a[data-facet="theme"][data-value="zorg-en-welzijn"]').click()
+    page.wait_for_url("**/datasets?q=wmo&theme=zorg-en-welzijn")
+    assert "facet__link--selected" in (
+        page.locator('a[data-facet="theme"][data-value="zorg-en-welzijn"]').get_attribute("class") or ""
+    )
+    assert page.locator(".chip").inner_text().startswith("Thema: Zorg en welzijn")
+    assert results.all_inner_texts() == [KWB_TITLE_NL]
+
+    # Open the dataset and read its column table.
+    results.first.click()
+    page.wait_for_url(f"**/datasets/{KWB}")
+    assert page.locator("h1").inner_text() == KWB_TITLE_NL
+    # 118 columns start folded; one click on "Alle 118 kolommen tonen" opens the table.
+    table = page.locator("#columns-table")
+    assert table.is_hidden()
+    page.get_by_text("Alle 118 kolommen tonen").click()
+    assert table.is_visible()
+    row = page.locator("#columns-table tbody tr", has_text="WmoClienten_89")
+    cells = [c.strip() for c in row.locator("th, td").all_inner_texts()]
+    assert cells == [
+        "WmoClienten_89",
+        "geheel getal",
+        "aantal",
+        "Aantal cliënten met een maatwerkarrangement in het kader van de Wmo.",
+        "Geen",
+    ]
+    assert page.locator("#columns-table tbody tr").count() == 118
+    assert page.locator("#preview-table tbody tr").count() == 20
+
+
+def test_download_csv_and_csv_for_excel(page: Any, live_server: Any) -> None:
+    page.goto(f"{live_server.url}/datasets/{KWB}")
+    columns = kwb_columns()
+
+    with page.expect_download() as info:
+        page.locator('a[data-format="csv"]').click()
+    download = info.value
+    assert download.suggested_filename.startswith(KWB) and download.suggested_filename.endswith(".csv")
+    content = Path(download.path()).read_bytes().decode("utf-8")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0] == columns
+    assert len(rows) - 1 == 159
+    assert {r[columns.index("WijkenEnBuurten")] for r in rows[1:]} >= {"GM0518", "WK051801", "BU05180170"}
+
+    excel_link = page.locator('a[data-format="csv-excel"]')
+    assert excel_link.inner_text().strip().endswith("CSV voor Excel")
+    with page.expect_download() as info:
+        excel_link.click()
+    raw = Path(info.value.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "CSV for Excel must start with a UTF-8 BOM"
+    excel_rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8")), delimiter=";"))
+    assert excel_rows[0] == columns
+    assert len(excel_rows) - 1 == 159
+
+
+def test_follow_the_api_links_and_get_json(page: Any, live_server: Any) -> None:
+    page.goto(f"{live_server.url}/datasets/{KWB}")
+    example = page.locator("#api-example").inner_text()
+    assert example == f"curl '{live_server.url}/api/v1/datasets/{KWB}/rows?format=json'"
+
+    with page.expect_navigation() as navigation:
+        page.locator('a.api-link[data-api="rows"]').click()
+    response = navigation.value
+    assert response.status == 200
+    assert "json" in response.headers["content-type"]
+    body = json.loads(response.text())
+    assert body["dataset"] == KWB and body["total"] == 159
+    assert body["rows"] and all(row["WijkenEnBuurten"][2:6] == "0518" for row in body["rows"])
+
+    page.go_back()
+    with page.expect_navigation() as navigation:
+        page.locator('a.api-link[data-api="metadata"]').click()
+    metadata = json.loads(navigation.value.text())
+    assert metadata["id"] == KWB
+
+
+# -- behaviour without and with JavaScript, keyboard, layout ---------------------------------
+def test_reading_and_searching_work_without_javascript(browser: Any, live_server: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/")
+        page.get_by_label("Zoek een dataset").fill("wmo")
+        page.get_by_role("button", name="Zoeken").click()
+        page.wait_for_url("**/datasets?q=wmo")
+        page.locator('a[data-facet="format"][data-value="CSV"]').click()
+        page.wait_for_url("**format=CSV")
+        page.get_by_role("link", name=KWB_TITLE_NL).click()
+        assert page.locator("h1").inner_text() == KWB_TITLE_NL
+        assert page.locator("#preview-table tbody tr").count() == 20
+        assert page.locator(".copy-button").is_hidden()  # the copy button needs the script
+    finally:
+        context.close()
+
+
+def test_copy_button_copies_the_api_example(browser: Any, live_server: Any) -> None:
+    context = browser.new_context()
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/datasets/{KWB}")
+        button = page.get_by_role("button", name="Kopiëren")
+        button.click()
+        page.locator(".copy-status", has_text="Gekopieerd").wait_for()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == page.locator("#api-example").inner_text().strip()
+    finally:
+        context.close()
+
+
+def test_keyboard_skip_link_and_visible_focus(page: Any, live_server: Any) -> None:
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "(() => { const e = document.activeElement, s = getComputedStyle(e);"
+        " return [e.textContent.trim(), s.outlineStyle, s.outlineWidth]; })()"
+    )
+    assert focused == ["Naar de inhoud", "solid", "3px"]
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud"
+    # Every further stop shows a 3px outline.
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        style = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+        assert style == "3px", page.evaluate("document.activeElement.outerHTML")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_wide_tables_scroll_inside_their_container_not_the_page(browser: Any, live_server: Any, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/datasets/{KWB}")
+        page_overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert page_overflow <= 0, f"the page scrolls sideways by {page_overflow}px at width {width}"
+        scroll = page.evaluate(
+            "(() => { const e = document.querySelector('#preview .table-scroll');"
+            " return [e.scrollWidth, e.clientWidth]; })()"
+        )
+        assert scroll[0] > scroll[1], "the 118-column preview should scroll inside its container"
+        if width < 600:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "dataset-nl-mobile.png"), full_page=False)
+            page.goto(f"{live_server.url}/datasets?q=wmo")
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+            assert page.locator("details.filters").get_attribute("open") is None  # folded on a phone
+            page.screenshot(path=str(SCREENSHOTS / "search-nl-mobile.png"), full_page=True)
+    finally:
+        context.close()
+
+
+# -- accessibility and screenshots -----------------------------------------------------------
+PAGES = {
+    "home": "/",
+    "search": "/datasets?q=wmo&theme=zorg-en-welzijn",
+    "dataset": f"/datasets/{KWB}",
+    "dataset-geo": "/datasets/cbs_gemeenten_2024",
+    "version": f"/datasets/{KWB}/versions/1",
+    "not-found": "/datasets/bestaat_niet",
+}
+SCREENSHOT_PAGES = ("home", "search", "dataset")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_wcag_violations_and_screenshots(page: Any, live_server: Any, name: str, lang: str) -> None:
+    path = PAGES[name]
+    separator = "&" if "?" in path else "?"
+    response = page.goto(f"{live_server.url}{path}{separator}lang={lang}")
+    assert response.status == (404 if name == "not-found" else 200)
+    assert page.locator("html").get_attribute("lang") == lang
+    if name == "dataset":
+        assert page.locator("h1").inner_text() == (KWB_TITLE_NL if lang == "nl" else KWB_TITLE_EN)
+    violations = serious_violations(page)
+    assert not violations, "\n".join(violations)
+    if name in SCREENSHOT_PAGES:
+        screenshot(page, f"{name}-{lang}")
