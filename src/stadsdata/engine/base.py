@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from stadsdata.core.contract import ColumnType
 
@@ -76,6 +78,79 @@ class QueryResult:
         return pa.table({c: [r[i] for r in self.rows] for i, c in enumerate(self.columns)})
 
 
+# -- serving rows (the open-data API) ----------------------------------------------------------
+class FilterOp(StrEnum):
+    """The operators of the rows API (``col__gt=5``); values are already typed per the column."""
+
+    exact = "exact"
+    gt = "gt"
+    gte = "gte"
+    lt = "lt"
+    lte = "lte"
+    in_ = "in"
+    contains = "contains"  # text columns: case-insensitive substring
+    isnull = "isnull"  # value True (is null) or False (is not null)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One filter. ``value`` is a Python value of the column's type (a tuple of them for ``in``)."""
+
+    column: str
+    op: FilterOp
+    value: Any
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: str
+    descending: bool = False
+    nullable: bool = True  # False lets the engine leave out the null branch of a keyset condition
+
+
+#: The hidden position column of datasets without a key: rows are ordered by file, then row in file.
+ROW_POSITION = "__row"
+
+
+@dataclass(frozen=True)
+class ServedTable:
+    """One immutable version of a dataset as the engine serves it to the rows API.
+
+    ``key`` names the version for the engine's caches (it never changes meaning); ``order`` is the
+    default order of its rows (the contract key, or ``ROW_POSITION`` without a key). ``cache_dir``,
+    when given, is where the engine may keep a serving copy of a large version (rebuildable).
+    """
+
+    key: str
+    ref: TableRef
+    rows: int
+    order: tuple[str, ...]
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class RowsQuery:
+    """Which rows of a served table, in what order. ``after`` holds the values of ``order``'s
+    columns of the last row already seen (keyset pagination); the order always ends with columns
+    that make it total (the key), so a position is never ambiguous. Nulls sort last."""
+
+    columns: tuple[str, ...]
+    conditions: tuple[Condition, ...] = ()
+    order: tuple[SortKey, ...] = ()
+    after: tuple[Any, ...] | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class JsonPage:
+    """A page of rows, each a JSON object text; ``last`` holds the order values of the last row."""
+
+    rows: list[str]
+    last: tuple[Any, ...] | None
+    more: bool
+
+
 class Engine(ABC):
     """What the areas need from a query engine."""
 
@@ -122,3 +197,31 @@ class Engine(ABC):
     @abstractmethod
     def query(self, sql: str, tables: dict[str, TableRef], *, limit: int | None = None) -> QueryResult:
         """Run one read-only SELECT over the named tables."""
+
+    # -- serving rows ------------------------------------------------------------------------
+    @abstractmethod
+    def count_rows(self, table: ServedTable, conditions: tuple[Condition, ...]) -> int:
+        """How many rows of ``table`` meet every condition."""
+
+    @abstractmethod
+    def json_page(self, table: ServedTable, query: RowsQuery) -> JsonPage:
+        """At most ``query.limit`` rows as JSON object texts (geometry as a GeoJSON object, times in
+        ISO 8601 UTC, non-finite numbers as null), and whether more rows follow."""
+
+    @abstractmethod
+    def json_rows(
+        self, table: ServedTable, query: RowsQuery, *, shape: Literal["object", "feature"], batch_rows: int = 10_000
+    ) -> Iterator[list[str]]:
+        """Every row of the query as JSON texts, in batches: plain objects, or GeoJSON features
+        (geometry from the table's geometry column, the other columns as properties)."""
+
+    @abstractmethod
+    def arrow_batches(
+        self, table: ServedTable, query: RowsQuery, *, geometry: Literal["wkt", "wkb"], batch_rows: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        """Every row of the query as Arrow record batches, streamed (memory stays flat)."""
+
+    def prepare_rows(self, table: ServedTable, *, wait: bool = True) -> bool:
+        """Make serving ``table`` fast now (e.g. build a serving copy), waiting for it or in the
+        background; False when nothing was needed."""
+        return False

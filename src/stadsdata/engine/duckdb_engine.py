@@ -1,15 +1,34 @@
-"""The embedded default engine: DuckDB, one connection per piece of work."""
+"""The embedded default engine: DuckDB, one connection per piece of work.
+
+Serving rows to the open-data API is the exception: it goes through one long-lived database
+(``duckdb_rows.RowServer``) so that a request costs a cursor, not a connection and a view.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import pyarrow as pa
 
 from stadsdata.core.contract import ColumnType
 from stadsdata.engine import extensions
-from stadsdata.engine.base import CsvDialect, Engine, FieldSpec, Problem, QueryResult, StageResult, TableRef
+from stadsdata.engine.base import (
+    Condition,
+    CsvDialect,
+    Engine,
+    FieldSpec,
+    JsonPage,
+    Problem,
+    QueryResult,
+    RowsQuery,
+    ServedTable,
+    StageResult,
+    TableRef,
+)
+from stadsdata.engine.duckdb_rows import RowServer
 from stadsdata.errors import SQLError
 
 DUCKDB_TYPES = {
@@ -48,6 +67,7 @@ class DuckDBEngine(Engine):
     def __init__(self, threads: int | None = None, memory_limit: str = "2GB") -> None:
         self.threads = threads
         self.memory_limit = memory_limit
+        self.rows = RowServer(threads=threads, memory_limit=memory_limit)
 
     def _connect(self, *, spatial: bool = False) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(config={"memory_limit": self.memory_limit})
@@ -336,6 +356,27 @@ class DuckDBEngine(Engine):
             return QueryResult(list(relation.columns), [str(t) for t in relation.types], rows)
         finally:
             con.close()
+
+    # -- serving rows (the open-data API) -------------------------------------------------------
+    def count_rows(self, table: ServedTable, conditions: tuple[Condition, ...]) -> int:
+        return self.rows.count_rows(table, conditions)
+
+    def json_page(self, table: ServedTable, query: RowsQuery) -> JsonPage:
+        return self.rows.json_page(table, query)
+
+    def json_rows(
+        self, table: ServedTable, query: RowsQuery, *, shape: Literal["object", "feature"], batch_rows: int = 10_000
+    ) -> Iterator[list[str]]:
+        return self.rows.json_rows(table, query, shape=shape, batch_rows=batch_rows)
+
+    def arrow_batches(
+        self, table: ServedTable, query: RowsQuery, *, geometry: Literal["wkt", "wkb"], batch_rows: int = 65_536
+    ) -> Iterator[pa.RecordBatch]:
+        return self.rows.arrow_batches(table, query, geometry=geometry, batch_rows=batch_rows)
+
+    def prepare_rows(self, table: ServedTable, *, wait: bool = True) -> bool:
+        """Build the serving copy of a large version now instead of on its first request."""
+        return self.rows.prepare(table, wait=wait)
 
     @staticmethod
     def _table_select(ref: TableRef) -> str:

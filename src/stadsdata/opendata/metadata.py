@@ -1,0 +1,221 @@
+"""What the API shows about datasets: public response models and the builders that fill them.
+
+The models are the only shapes that leave ``GET /api/v1/datasets[/{id}]``: a field that is not
+declared here (an internal path, a delivery, who delivered) cannot reach a client. They are also
+the OpenAPI schemas of those endpoints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from stadsdata.catalog.service import DatasetView
+from stadsdata.opendata.export import Format
+from stadsdata.opendata.search import DatasetCard, SearchResult
+
+
+class TextPublic(BaseModel):
+    nl: str
+    en: str | None = None
+
+
+class ColumnPublic(BaseModel):
+    name: str
+    type: str = Field(description="string, integer, number, boolean, date, datetime or geometry")
+    unit: str | None = None
+    description: TextPublic
+    nullable: bool
+    personal_data: str = Field(description="none, direct_identifier, quasi_identifier or special_category")
+
+
+class VersionPublic(BaseModel):
+    number: int
+    row_count: int
+    created_at: dt.datetime
+    schema_changes: dict[str, Any] = Field(description="added, removed, retyped columns against the version before")
+    rows: str = Field(description="URL of this version's rows")
+
+
+class OwnerPublic(BaseModel):
+    dienst: str
+    data_owner: str
+    steward: str
+    contact_email: str | None = None
+
+
+class DatasetLinks(BaseModel):
+    self: str
+    rows: str
+    downloads: dict[str, str] = Field(description="format -> URL of the current version as a file")
+    portal: str
+
+
+class DatasetPublic(BaseModel):
+    id: str
+    title: TextPublic
+    description: TextPublic
+    themes: list[str]
+    keywords: list[str]
+    owner: OwnerPublic
+    licence: str
+    classification: str
+    update_frequency: str
+    spatial_coverage: str
+    temporal_coverage: dict[str, dt.date | None]
+    source: dict[str, str | None] | None = None
+    key: list[str]
+    current_version: int | None
+    columns: list[ColumnPublic]
+    versions: list[VersionPublic]
+    links: DatasetLinks
+
+
+class CardLinks(BaseModel):
+    self: str
+    rows: str
+    portal: str
+
+
+class DatasetCardPublic(BaseModel):
+    id: str
+    title: str
+    description: str
+    themes: list[str]
+    keywords: list[str]
+    owner_dienst: str
+    classification: str
+    licence: str
+    formats: list[str]
+    rows: int | None
+    version: int | None
+    updated_at: dt.datetime | None
+    links: CardLinks
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class DatasetList(BaseModel):
+    query: str
+    filters: dict[str, list[str]]
+    sort: str
+    total: int
+    offset: int
+    limit: int
+    datasets: list[DatasetCardPublic]
+    facets: dict[str, list[FacetValue]]
+    next: str | None = Field(description="absolute URL of the next page, or null")
+
+
+class ColumnType_(BaseModel):  # noqa: N801 - "type" of a column in a rows page
+    name: str
+    type: str
+
+
+class RowsPage(BaseModel):
+    """The JSON page of ``/rows`` (documentation: the body is streamed as is)."""
+
+    dataset: str
+    version: int
+    columns: list[ColumnType_]
+    rows: list[dict[str, Any]]
+    count: int = Field(description="rows in this page")
+    total: int = Field(description="rows that match the filters, in all pages")
+    next: str | None = Field(description="absolute URL of the next page (keyset cursor), or null on the last page")
+
+
+# -- builders ------------------------------------------------------------------------------------
+def formats_of(view: DatasetView) -> list[Format]:
+    spatial = view.contract.geometry_column is not None
+    return [f for f in Format if f != Format.geojson or spatial]
+
+
+def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
+    c = view.contract
+    api = f"{base}/api/v1/datasets/{c.id}"
+    versions = [
+        VersionPublic(
+            number=v.number,
+            row_count=v.row_count,
+            created_at=v.created_at,
+            schema_changes=v.schema_changes,
+            rows=f"{api}/rows?version={v.number}",
+        )
+        for v in view.versions
+    ]
+    return DatasetPublic(
+        id=c.id,
+        title=TextPublic(nl=c.title.nl, en=c.title.en),
+        description=TextPublic(nl=c.description.nl, en=c.description.en),
+        themes=list(c.themes),
+        keywords=list(c.keywords),
+        owner=OwnerPublic(
+            dienst=c.owner_dienst, data_owner=c.data_owner, steward=c.steward, contact_email=c.contact_email
+        ),
+        licence=c.licence,
+        classification=c.classification.value,
+        update_frequency=c.update_frequency.value,
+        spatial_coverage=c.spatial_coverage,
+        temporal_coverage={"start": c.temporal_coverage.start, "end": c.temporal_coverage.end},
+        source=c.source.model_dump(mode="json") if c.source else None,
+        key=list(c.key),
+        current_version=view.current.number if view.current else None,
+        columns=[
+            ColumnPublic(
+                name=col.name,
+                type=col.type.value,
+                unit=col.unit,
+                description=TextPublic(nl=col.description.nl, en=col.description.en),
+                nullable=col.nullable,
+                personal_data=col.personal_data.value,
+            )
+            for col in c.columns
+        ],
+        versions=versions,
+        links=DatasetLinks(
+            self=api,
+            rows=f"{api}/rows",
+            downloads={f.value: f"{api}/rows?format={f.value}" for f in formats_of(view) if f != Format.json},
+            portal=f"{base}/datasets/{c.id}",
+        ),
+    )
+
+
+def card_document(card: DatasetCard, lang: str, base: str) -> DatasetCardPublic:
+    api = f"{base}/api/v1/datasets/{card.id}"
+    return DatasetCardPublic(
+        id=card.id,
+        title=card.text("title", lang),
+        description=card.text("description", lang),
+        themes=card.themes,
+        keywords=card.keywords,
+        owner_dienst=card.owner_dienst,
+        classification=card.classification,
+        licence=card.licence,
+        formats=card.formats,
+        rows=card.rows,
+        version=card.version,
+        updated_at=card.updated_at,
+        links=CardLinks(self=api, rows=f"{api}/rows", portal=f"{base}/datasets/{card.id}"),
+    )
+
+
+def list_document(
+    result: SearchResult, *, lang: str, base: str, offset: int, limit: int, next_url: str | None
+) -> DatasetList:
+    return DatasetList(
+        query=result.query,
+        filters=result.filters,
+        sort=result.sort,
+        total=result.total,
+        offset=offset,
+        limit=limit,
+        datasets=[card_document(c, lang, base) for c in result.cards],
+        facets={k: [FacetValue(value=v, count=n) for v, n in values] for k, values in result.facets.items()},
+        next=next_url,
+    )
