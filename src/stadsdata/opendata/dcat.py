@@ -74,10 +74,11 @@ class DownloadFormat:
     title: dict[str, str]
     spatial_only: bool = False
     conforms_to: str | None = None  # an established specification of the format's contents
+    paged: bool = False  # the API answers in pages (with `next` links): an access URL, not a download
 
 
 DOWNLOAD_FORMATS: tuple[DownloadFormat, ...] = (
-    DownloadFormat("json", "application/json", "JSON", {"nl": "JSON", "en": "JSON"}),
+    DownloadFormat("json", "application/json", "JSON", {"nl": "JSON (pagina's)", "en": "JSON (pages)"}, paged=True),
     DownloadFormat("csv", "text/csv", "CSV", {"nl": "CSV (komma's, UTF-8)", "en": "CSV (commas, UTF-8)"}),
     DownloadFormat(
         "csv-excel",
@@ -420,7 +421,8 @@ class _Builder:
         self.texts(node, DCT.description, {lang: d for lang, d in descriptions.items() if titles[lang]})
         url = URIRef(rows_url(self.base, c.id, fmt))
         self.add(node, DCAT.accessURL, url)
-        self.add(node, DCAT.downloadURL, url)
+        if not fmt.paged:
+            self.add(node, DCAT.downloadURL, url)
         self.add(node, DCAT.accessService, self.service)
         self.add(node, DCAT.mediaType, self.typed(IANA + fmt.media_type, DCT.MediaType))
         self.add(node, DCT.format, self.file_type(fmt))
