@@ -22,7 +22,7 @@ def create_app(platform: Platform) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     app.state.platform = platform
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     problems.install(app)
     app.include_router(api.router)
     app.include_router(dcat.router)
