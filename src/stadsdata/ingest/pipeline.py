@@ -377,6 +377,9 @@ def finish_load(
         changes = {k: v for k, v in {"added": added, "removed": removed, "retyped": retyped}.items() if v}
     if filled_with_null:
         changes["filled_with_null"] = filled_with_null
+    if contract.load_mode == LoadMode.append and previous:
+        changes["appended_rows"] = rows
+        rows += previous[-1].row_count  # a version counts the whole table, not the delivery
     ctx.contracts.save(contract)
     number = ms.record_load(
         delivery_id=delivery_id,
