@@ -234,7 +234,7 @@ def test_csv_is_every_row_streamed(client: TestClient) -> None:
 def test_csv_for_dutch_excel(client: TestClient) -> None:
     response = client.get(ROWS, params={"format": "csv-excel"})
     data = response.content
-    assert response.headers["content-disposition"] == f'attachment; filename="{KWB}-v1.csv"'
+    assert response.headers["content-disposition"] == f'attachment; filename="{KWB}-v1-excel.csv"'
     assert data.startswith(b"\xef\xbb\xbf")
     text = data[3:].decode("utf-8")
     lines = text.split("\r\n")

@@ -109,7 +109,9 @@ def negotiate(format_param: str | None, accept: str | None) -> tuple[Format, boo
 
 
 def filename(dataset_id: str, version: int, fmt: Format) -> str:
-    return f"{dataset_id}-v{version}.{EXTENSIONS[fmt]}"
+    """``<id>-v<n>.<ext>``; the Excel variant is ``<id>-v<n>-excel.csv`` so both CSVs can sit side by side."""
+    suffix = "-excel" if fmt == Format.csv_excel else ""
+    return f"{dataset_id}-v{version}{suffix}.{EXTENSIONS[fmt]}"
 
 
 # -- JSON page ---------------------------------------------------------------------------------
