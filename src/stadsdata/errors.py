@@ -51,3 +51,7 @@ class ConflictError(StadsdataError):
     """The requested change conflicts with the current state (e.g. a dataset id already taken)."""
 
     http_status = 409
+
+
+class QuarantinedError(DeliveryError):
+    """A delivery broke a blocking quality rule: kept in quarantine with its report, not published."""

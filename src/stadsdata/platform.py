@@ -11,6 +11,7 @@ from stadsdata import demo
 from stadsdata.catalog import Catalog
 from stadsdata.core.contract import Contract, load_contract
 from stadsdata.engine import QueryResult, TableStore, create_engine
+from stadsdata.errors import NotFoundError
 from stadsdata.ingest import IngestContext, Ingestor, IngestResult, RecoveryReport, recover
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.contract_files import ContractFiles
@@ -69,6 +70,21 @@ class Platform:
 
     def retry(self, delivery_id: int) -> IngestResult:
         return self.ingestor.retry(delivery_id)
+
+    def release(self, delivery_id: int, reason: str) -> IngestResult:
+        return self.ingestor.release(delivery_id, reason)
+
+    def quality_report(self, dataset_id: str, number: int | None = None) -> dict:  # type: ignore[type-arg]
+        """The quality report of a version (default: the current one), as stored at its ingest."""
+        record = self.metastore.get_dataset(dataset_id)
+        number = number or record.current_version
+        if number is None:
+            raise NotFoundError(f"dataset {dataset_id!r} has no version yet")
+        version = self.metastore.get_version(dataset_id, number)
+        delivery = self.metastore.get_delivery(version.delivery_id)
+        report = dict(delivery.details.get("quality") or {"score": 100.0, "rules": []})
+        report.update(dataset=dataset_id, version=number, delivery=delivery.id)
+        return report
 
     # -- SQL -------------------------------------------------------------------------------
     def sql(self, query: str, *, limit: int | None = None) -> QueryResult:

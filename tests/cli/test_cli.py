@@ -93,3 +93,12 @@ def test_demo_refuses_a_home_it_did_not_make(tmp_path: Path) -> None:
     result = stadsdata("demo", "--no-serve", home=home)
     assert result.returncode == 2 and "did not create" in result.stderr
     assert (home / "iets.txt").exists()
+
+
+def test_quality_report(demo_home: Path) -> None:
+    result = stadsdata("quality", "report", "cbs_kwb_2019_den_haag", home=demo_home)
+    assert result.returncode == 0, result.stderr
+    assert "quality score 100.0 / 100" in result.stdout
+    assert "range(AantalInwoners_5)" in result.stdout and "FAIL" not in result.stdout
+    missing = stadsdata("quality", "report", "bestaat_niet", home=demo_home)
+    assert missing.returncode == 2 and "bestaat_niet" in missing.stderr

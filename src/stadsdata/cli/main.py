@@ -27,6 +27,8 @@ catalog_app = typer.Typer(help="Find and inspect datasets.", no_args_is_help=Tru
 deliveries_app = typer.Typer(help="Deliveries in the landing zone and their states.", invoke_without_command=True)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(deliveries_app, name="deliveries")
+quality_app = typer.Typer(help="Data quality: rules, scores and reports.", no_args_is_help=True)
+app.add_typer(quality_app, name="quality")
 
 DEMO_MARKER = ".stadsdata-demo"
 
@@ -266,6 +268,39 @@ def deliveries_retry(delivery_id: Annotated[int, typer.Argument(help="An interru
             f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
             f"(delivery {result.delivery_id}, retry of {delivery_id})"
         )
+
+
+@deliveries_app.command("release")
+def deliveries_release(
+    delivery_id: Annotated[int, typer.Argument(help="A quarantined delivery.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it may be published despite its report (recorded).")],
+) -> None:
+    """Publish a quarantined delivery anyway, with a recorded reason (the data owner's decision)."""
+    with open_platform() as platform:
+        result = platform.release(delivery_id, reason)
+        out.print(
+            f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
+            f"(delivery {result.delivery_id}, release of quarantined delivery {delivery_id})"
+        )
+
+
+# -- quality ---------------------------------------------------------------------------------
+@quality_app.command("report")
+def quality_report(
+    dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
+    version: Annotated[int | None, typer.Option("--version", help="Version number (default: current).")] = None,
+) -> None:
+    """The quality report of a version: score, every rule, failing counts and examples."""
+    with open_platform() as platform:
+        report = platform.quality_report(dataset_id, version)
+    out.print(f"[bold]{dataset_id}[/] version {report['version']}: quality score [bold]{report['score']}[/] / 100")
+    if report.get("released"):
+        out.print(f"released despite its report: {report['released']['reason']} ({report['released']['by']})")
+    table = Table("rule", "severity", "result", "detail", "examples")
+    for r in report["rules"]:
+        examples = "; ".join(f"row {e['row']}: {e['values']}" for e in r["examples"])
+        table.add_row(r["rule"], r["severity"], "pass" if r["passed"] else "FAIL", r["detail"], examples)
+    out.print(table if report["rules"] else "no quality rules in the contract")
 
 
 # -- SQL -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from stadsdata.core.identifiers import validate_dataset_id
+from stadsdata.core.quality import Rule, rule_columns
 from stadsdata.errors import ContractError
 
 # libyaml's C parser and emitter where PyYAML has them: a contract read or written per ingest.
@@ -157,6 +158,7 @@ class Contract(_Strict):
     load_mode: LoadMode = LoadMode.replace
     key: list[str] = []
     columns: Annotated[list[Column], Field(min_length=1)]
+    quality: list[Rule] = []
 
     @field_validator("id")
     @classmethod
@@ -180,6 +182,10 @@ class Contract(_Strict):
                 raise ValueError(f"key column {key!r} must have nullable: false")
         if sum(c.type == ColumnType.geometry for c in self.columns) > 1:
             raise ValueError("at most one geometry column")
+        for position, rule in enumerate(self.quality):
+            for column in rule_columns(rule):
+                if column not in names:
+                    raise ValueError(f"quality rule {position + 1} ({rule.rule}): unknown column {column!r}")
         return self
 
     # -- helpers ---------------------------------------------------------------------

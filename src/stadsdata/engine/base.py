@@ -175,6 +175,11 @@ class Engine(ABC):
         """Column names of a Parquet file (raises a clear error when it is not Parquet)."""
 
     @abstractmethod
+    def check_rules(self, staged: Path, rules: list[Any]) -> list[dict[str, Any]]:
+        """Evaluate the contract's quality rules on a staged file: per rule its label, severity,
+        rows checked, failing count, pass/fail, a detail line and a few failing examples (raw values)."""
+
+    @abstractmethod
     def first_null(self, staged: Path, columns: list[str]) -> Problem | None:
         """The first row with an empty value in one of ``columns``."""
 

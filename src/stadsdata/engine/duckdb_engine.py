@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
 
 from stadsdata.core.contract import ColumnType
-from stadsdata.engine import extensions
+from stadsdata.engine import duckdb_quality, extensions
 from stadsdata.engine.base import (
     Condition,
     CsvDialect,
@@ -241,6 +241,15 @@ class DuckDBEngine(Engine):
         return Problem(
             "empty value in a column that must always have one (nullable: false)", row=int(row[0]), column=column
         )
+
+    def check_rules(self, staged: Path, rules: list[Any]) -> list[dict[str, Any]]:
+        if not rules:
+            return []
+        con = self._connect()
+        try:
+            return duckdb_quality.check_rules(con, staged, rules)
+        finally:
+            con.close()
 
     def first_duplicate_key(self, staged: Path, key: list[str]) -> Problem | None:
         if not key:

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stadsdata.core.contract import ColumnType, Contract, LoadMode
+from stadsdata.core.contract import ColumnType, Contract, LoadMode, PersonalData
 from stadsdata.core.identifiers import validate_dataset_id
+from stadsdata.core.quality import Severity, Unique
+from stadsdata.core.quality import score as quality_score
 from stadsdata.engine import Engine, Problem, StageResult, TableStore
-from stadsdata.errors import ConflictError, DeliveryError, NotFoundError
+from stadsdata.errors import ConflictError, DeliveryError, NotFoundError, QuarantinedError
 from stadsdata.ingest import csv_dialect, readers
 from stadsdata.ingest.columns import ColumnPlan, evolved_column, plan_columns
 from stadsdata.ingest.formats import detect_format
@@ -162,7 +164,40 @@ class Ingestor:
             )
             return self._run(new_id, Path(old.stored_path), old.filename, contract)
 
-    def _run(self, delivery_id: int, source: Path, display: str, contract: Contract) -> IngestResult:
+    def release(self, delivery_id: int, reason: str) -> IngestResult:
+        """Publish a quarantined delivery anyway: its kept file runs again, the reason is recorded."""
+        old = self.ctx.metastore.get_delivery(delivery_id)
+        if old.state != "quarantined" or not old.stored_path:
+            raise ConflictError(f"delivery {delivery_id} is {old.state}; only a quarantined delivery can be released")
+        if len(reason.strip()) < 10:
+            raise DeliveryError("a release needs a reason of at least 10 characters; it is recorded with the version")
+        release = {"from_delivery": delivery_id, "reason": reason.strip(), "by": self.ctx.user}
+        with dataset_lock(self.ctx.locks, old.dataset_id):
+            contract = self.ctx.contracts.load(old.dataset_id)
+            new_id = self.ctx.metastore.add_delivery(old.dataset_id, old.filename, self.ctx.user)
+            self.ctx.metastore.set_delivery_state(
+                new_id, "receiving", f"release of quarantined delivery {delivery_id}", details={"release": release}
+            )
+            result = self._run(new_id, Path(old.stored_path), old.filename, contract, release=release)
+            self.ctx.metastore.set_delivery_state(
+                delivery_id, "released", f"released by {self.ctx.user} as delivery {new_id}: {reason.strip()}"
+            )
+            return result
+
+    def _quality(self, staged: Path, contract: Contract) -> dict[str, Any]:
+        """Run the contract's rules in the engine; values of personal-data columns never leave unmasked."""
+        rules = self.ctx.engine.check_rules(staged, list(contract.quality))
+        personal = {c.name for c in contract.columns if c.personal_data != PersonalData.none}
+        for result in rules:
+            for example in result["examples"]:
+                example["values"] = {
+                    k: ("<hidden: personal data>" if k in personal else _plain(v)) for k, v in example["values"].items()
+                }
+        return {"score": quality_score(rules), "rules": rules}
+
+    def _run(
+        self, delivery_id: int, source: Path, display: str, contract: Contract, release: dict[str, Any] | None = None
+    ) -> IngestResult:
         ms = self.ctx.metastore
         work = self.ctx.staging_dir(delivery_id)
         receiver: Receiver | None = None
@@ -213,13 +248,40 @@ class Ingestor:
             self.ctx.checkpoint("parsed")
 
             final = self._check(delivery_id, staged, display, fmt, contract, plan, result)
+            report = self._quality(staged, final)
+            blocking = [r for r in report["rules"] if not r["passed"] and r["severity"] == "blocking"]
+            if blocking and release is None:
+                message = (
+                    f"{display}: quarantined: "
+                    + "; ".join(
+                        f"{r['rule']} {r['detail']}"
+                        + (f" (first at row {r['examples'][0]['row']})" if r["examples"] else "")
+                        for r in blocking
+                    )
+                    + f"; the current version is unchanged; release with `stadsdata deliveries release {delivery_id}`"
+                )
+                ms.set_delivery_state(delivery_id, "quarantined", message, error=message, details={"quality": report})
+                shutil.rmtree(work, ignore_errors=True)
+                raise QuarantinedError(message)
+            if release is not None:
+                if any(r["kind"] == "unique" and sorted(r["columns"]) == sorted(final.key) for r in blocking):
+                    raise DeliveryError(
+                        f"{display}: cannot release: duplicate values of the key {', '.join(final.key)} cannot be "
+                        "published (versions, the API and appends rely on a unique key); deliver a corrected file"
+                    )
+                report["released"] = release
             atomic_write(work / f"{final.id}.yaml", final.to_yaml())
             ms.set_delivery_state(
-                delivery_id, "checked", "contract checks passed", details={"filled_with_null": plan.filled_with_null}
+                delivery_id,
+                "checked",
+                f"contract checks passed; quality score {report['score']}",
+                details={"filled_with_null": plan.filled_with_null, "quality": report},
             )
             self.ctx.checkpoint("checked")
 
             return self._load(delivery_id, staged, final, receipt.sha256, result.row_count, plan, details)
+        except QuarantinedError:
+            raise
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
@@ -304,7 +366,9 @@ class Ingestor:
         problem = engine.first_null(staged, required)
         if problem:
             raise DeliveryError(f"{_where(display, problem, fmt)}: {problem.message}")
-        problem = engine.first_duplicate_key(staged, contract.key)
+        # a blocking `unique` rule on the key makes duplicates a quality finding (quarantine, with the
+        # full report) instead of an immediate rejection
+        problem = None if _key_is_a_quality_rule(contract) else engine.first_duplicate_key(staged, contract.key)
         if problem is None and contract.load_mode == LoadMode.append:
             problem = engine.first_existing_key(staged, contract.key, self._current_files(contract.id))
         if problem:
@@ -341,6 +405,18 @@ class Ingestor:
         )
         self.ctx.checkpoint("committed")
         return finish_load(self.ctx, delivery_id, contract, storage_version, rows, sha, plan.filled_with_null, details)
+
+
+def _key_is_a_quality_rule(contract: Contract) -> bool:
+    return any(
+        isinstance(r, Unique) and sorted(r.columns) == sorted(contract.key) and r.severity == Severity.blocking
+        for r in contract.quality
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe example value."""
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
 
 def _looks_geojson(path: Path) -> bool:

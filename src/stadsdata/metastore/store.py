@@ -26,7 +26,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 #: Delivery states. A delivery moves receiving -> received -> parsed -> checked -> loaded,
 #: or ends in rejected (bad input) or interrupted (the process died; see ingest.recovery).
 UNFINISHED_STATES = ("receiving", "received", "parsed", "checked")
-FINAL_STATES = ("loaded", "rejected", "interrupted")
+FINAL_STATES = ("loaded", "rejected", "interrupted", "quarantined", "released")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
