@@ -592,3 +592,14 @@ def test_search_pages(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> No
     assert 'href="/datasets?sort=title&amp;page=3" rel="next"' in second
     beyond = client.get("/datasets", params={"sort": "title", "page": "50"}).text
     assert result_ids(beyond) == result_ids(last) and "Pagina 3 van 3" in text(beyond)
+
+
+def test_dataset_page_shows_the_quality_score_and_rules(client: TestClient) -> None:
+    page = client.get("/datasets/cbs_kwb_2019_den_haag").text
+    assert "Kwaliteitsscore van versie 1: 100.0 van 100" in page
+    assert "range(AantalInwoners_5)" in page and "blokkerend" in page and "voldoet" in page
+    assert "0 of 159 rows break it" in page
+    english = client.get("/datasets/cbs_kwb_2019_den_haag?lang=en").text
+    assert "Quality score of version 1: 100.0 out of 100" in english
+    other = client.get("/datasets/cbs_kwb_2019_gemeenten?lang=nl").text
+    assert "Het contract bevat geen kwaliteitsregels." in other

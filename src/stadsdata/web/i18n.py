@@ -186,6 +186,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "columns.required": ("verplicht", "required"),
     "columns.key": ("sleutel", "key"),
     "dataset.preview": ("Voorbeeld", "Preview"),
+    "dataset.quality": ("Kwaliteit", "Quality"),
+    "quality.score": (
+        "Kwaliteitsscore van versie {version}: {score} van 100",
+        "Quality score of version {version}: {score} out of 100",
+    ),
+    "quality.caption": (
+        "De kwaliteitsregels uit het contract, gecontroleerd bij het laden van deze versie",
+        "The contract's quality rules, checked when this version was loaded",
+    ),
+    "quality.rule": ("Regel", "Rule"),
+    "quality.severity": ("Ernst", "Severity"),
+    "quality.result": ("Uitkomst", "Result"),
+    "quality.detail": ("Toelichting", "Detail"),
+    "quality.pass": ("voldoet", "passes"),
+    "quality.fail": ("voldoet niet", "fails"),
+    "quality.blocking": ("blokkerend", "blocking"),
+    "quality.warning": ("waarschuwing", "warning"),
+    "quality.none": ("Het contract bevat geen kwaliteitsregels.", "The contract has no quality rules."),
+    "quality.released": (
+        "Ondanks blokkerende bevindingen vrijgegeven door de data-eigenaar: {reason}",
+        "Released despite blocking findings by the data owner: {reason}",
+    ),
     "preview.caption": (
         "De eerste {shown} van {total} rijen (versie {version})",
         "The first {shown} of {total} rows (version {version})",
