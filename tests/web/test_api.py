@@ -449,3 +449,18 @@ def test_the_serving_copy_answers_exactly_like_the_parquet_view(demo_platform: P
             assert rows_server.copy_path(table).is_file() and rows_server.served(table).copy
         assert [all_pages(copy_client, url)[0] for url in queries] == expected
         assert [copy_client.get(url).content for url in downloads] == expected_files
+
+
+def test_metadata_carries_the_quality_report(client: TestClient) -> None:
+    body = client.get(f"/api/v1/datasets/{KWB}").json()
+    assert body["quality"]["score"] == 100.0 and body["quality"]["released"] is False
+    rules = {r["rule"]: r for r in body["quality"]["rules"]}
+    assert rules["range(AantalInwoners_5)"] == {
+        "rule": "range(AantalInwoners_5)",
+        "severity": "blocking",
+        "passed": True,
+        "checked": 159,
+        "failing": 0,
+        "detail": "0 of 159 rows break it",
+    }
+    assert [v["quality_score"] for v in body["versions"]] == [100.0]

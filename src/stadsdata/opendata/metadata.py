@@ -37,6 +37,22 @@ class VersionPublic(BaseModel):
     created_at: dt.datetime
     schema_changes: dict[str, Any] = Field(description="added, removed, retyped columns against the version before")
     rows: str = Field(description="URL of this version's rows")
+    quality_score: float | None = Field(None, description="0-100, from the contract's quality rules at load")
+
+
+class QualityRulePublic(BaseModel):
+    rule: str
+    severity: str
+    passed: bool
+    checked: int
+    failing: int
+    detail: str
+
+
+class QualityPublic(BaseModel):
+    score: float = Field(description="0-100: the weighted share of rows passing each rule (see docs/quality.md)")
+    rules: list[QualityRulePublic]
+    released: bool = Field(False, description="published by the data owner despite a blocking finding")
 
 
 class OwnerPublic(BaseModel):
@@ -70,6 +86,7 @@ class DatasetPublic(BaseModel):
     current_version: int | None
     columns: list[ColumnPublic]
     versions: list[VersionPublic]
+    quality: QualityPublic | None = Field(None, description="the current version's quality report")
     links: DatasetLinks
 
 
@@ -138,6 +155,7 @@ def formats_of(view: DatasetView) -> list[Format]:
 def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
     c = view.contract
     api = f"{base}/api/v1/datasets/{c.id}"
+    reports = {d.id: d.details.get("quality") for d in view.deliveries}
     versions = [
         VersionPublic(
             number=v.number,
@@ -145,9 +163,21 @@ def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
             created_at=v.created_at,
             schema_changes=v.schema_changes,
             rows=f"{api}/rows?version={v.number}",
+            quality_score=(reports.get(v.delivery_id) or {}).get("score"),
         )
         for v in view.versions
     ]
+    current_report = reports.get(view.current.delivery_id) if view.current else None
+    quality = None
+    if current_report:
+        quality = QualityPublic(
+            score=current_report["score"],
+            rules=[
+                QualityRulePublic(**{k: r[k] for k in ("rule", "severity", "passed", "checked", "failing", "detail")})
+                for r in current_report["rules"]
+            ],
+            released=bool(current_report.get("released")),
+        )
     return DatasetPublic(
         id=c.id,
         title=TextPublic(nl=c.title.nl, en=c.title.en),
@@ -177,6 +207,7 @@ def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
             for col in c.columns
         ],
         versions=versions,
+        quality=quality,
         links=DatasetLinks(
             self=api,
             rows=f"{api}/rows",
