@@ -27,6 +27,12 @@ class DatasetView:
     def current(self) -> VersionRecord | None:
         return self.versions[-1] if self.versions else None
 
+    def quality_of(self, version: VersionRecord | None) -> dict[str, Any] | None:
+        """The quality report kept with the delivery that became ``version`` (None without one)."""
+        if version is None:
+            return None
+        return next((d.details.get("quality") for d in self.deliveries if d.id == version.delivery_id), None)
+
 
 PUBLIC = "openbaar"
 

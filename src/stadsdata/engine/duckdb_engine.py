@@ -29,17 +29,8 @@ from stadsdata.engine.base import (
     TableRef,
 )
 from stadsdata.engine.duckdb_rows import RowServer
+from stadsdata.engine.duckdb_sql import DUCKDB_TYPES, lit, q
 from stadsdata.errors import SQLError
-
-DUCKDB_TYPES = {
-    ColumnType.string: "VARCHAR",
-    ColumnType.integer: "BIGINT",
-    ColumnType.number: "DOUBLE",
-    ColumnType.boolean: "BOOLEAN",
-    ColumnType.date: "DATE",
-    ColumnType.datetime: "TIMESTAMPTZ",
-    ColumnType.geometry: "BLOB",
-}
 
 EXPECTED = {
     ColumnType.string: "text",
@@ -50,15 +41,6 @@ EXPECTED = {
     ColumnType.datetime: "a date and time (ISO 8601)",
     ColumnType.geometry: "a geometry (WKT or WKB)",
 }
-
-
-def q(name: str) -> str:
-    """Quote an identifier for DuckDB."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 class DuckDBEngine(Engine):

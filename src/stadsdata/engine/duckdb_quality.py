@@ -22,48 +22,43 @@ from stadsdata.core.quality import (
     rule_columns,
     rule_label,
 )
+from stadsdata.engine.duckdb_sql import lit, q
 
 EXAMPLES = 3
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(value: object) -> str:
-    if isinstance(value, int | float):
-        return repr(float(value))
-    return "'" + str(value).replace("'", "''") + "'"
+def _num(value: float) -> str:
+    return repr(float(value))
 
 
 def _failing(rule: Rule) -> str:
     """A SQL predicate that is true for a row that breaks the rule (row-level rules only)."""
     if isinstance(rule, Completeness):
-        return f"{_q(rule.column)} IS NULL"
+        return f"{q(rule.column)} IS NULL"
     if isinstance(rule, Range):
-        col = _q(rule.column)
+        col = q(rule.column)
         parts = []
         if rule.min is not None:
-            parts.append(f"{col} < {_lit(rule.min)}")
+            parts.append(f"{col} < {_num(rule.min)}")
         if rule.max is not None:
-            parts.append(f"{col} > {_lit(rule.max)}")
+            parts.append(f"{col} > {_num(rule.max)}")
         return f"({col} IS NOT NULL AND ({' OR '.join(parts) or 'false'}))"
     if isinstance(rule, Pattern):
-        col = _q(rule.column)
-        return f"({col} IS NOT NULL AND NOT regexp_full_match(CAST({col} AS VARCHAR), {_lit(rule.pattern)}))"
+        col = q(rule.column)
+        return f"({col} IS NOT NULL AND NOT regexp_full_match(CAST({col} AS VARCHAR), {lit(rule.pattern)}))"
     if isinstance(rule, AllowedValues):
-        col = _q(rule.column)
-        values = ", ".join(_lit(v) for v in rule.values)
+        col = q(rule.column)
+        values = ", ".join(lit(v) for v in rule.values)
         return f"({col} IS NOT NULL AND CAST({col} AS VARCHAR) NOT IN ({values}))"
     if isinstance(rule, RowSum):
-        cols = [_q(c) for c in rule.columns]
-        present = " AND ".join(f"{c} IS NOT NULL" for c in [*cols, _q(rule.total)])
-        return f"({present} AND abs(({' + '.join(cols)}) - {_q(rule.total)}) > {_lit(rule.tolerance)})"
+        cols = [q(c) for c in rule.columns]
+        present = " AND ".join(f"{c} IS NOT NULL" for c in [*cols, q(rule.total)])
+        return f"({present} AND abs(({' + '.join(cols)}) - {q(rule.total)}) > {_num(rule.tolerance)})"
     raise TypeError(f"not a row-level rule: {rule.rule}")
 
 
 def check_rules(con: duckdb.DuckDBPyConnection, staged: Path, rules: list[Rule]) -> list[dict[str, Any]]:
-    source = f"read_parquet({_lit(str(staged))}, file_row_number=true)"
+    source = f"read_parquet({lit(str(staged))}, file_row_number=true)"
     row_rules = [(i, r) for i, r in enumerate(rules) if not isinstance(r, Unique)]
     counts = ", ".join(f"count(*) FILTER (WHERE {_failing(r)})" for _, r in row_rules)
     first = con.execute(f"SELECT count(*){', ' + counts if counts else ''} FROM {source}").fetchone()
@@ -72,7 +67,7 @@ def check_rules(con: duckdb.DuckDBPyConnection, staged: Path, rules: list[Rule])
     failing: dict[int, int] = {i: int(first[k + 1]) for k, (i, _) in enumerate(row_rules)}
     for i, rule in enumerate(rules):
         if isinstance(rule, Unique):
-            keys = ", ".join(_q(c) for c in rule.columns)
+            keys = ", ".join(q(c) for c in rule.columns)
             row = con.execute(
                 f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {source} GROUP BY {keys} HAVING n > 1)"
             ).fetchone()
@@ -110,9 +105,9 @@ def check_rules(con: duckdb.DuckDBPyConnection, staged: Path, rules: list[Rule])
 
 
 def _examples(con: duckdb.DuckDBPyConnection, source: str, rule: Rule, columns: list[str]) -> list[dict[str, Any]]:
-    select = ", ".join(_q(c) for c in columns)
+    select = ", ".join(q(c) for c in columns)
     if isinstance(rule, Unique):
-        keys = ", ".join(_q(c) for c in rule.columns)
+        keys = ", ".join(q(c) for c in rule.columns)
         where = f"({keys}) IN (SELECT ({keys}) FROM {source} GROUP BY {keys} HAVING count(*) > 1)"
     else:
         where = _failing(rule)

@@ -40,31 +40,15 @@ from stadsdata.engine.base import (
     ServedTable,
     SortKey,
 )
+from stadsdata.engine.duckdb_sql import DUCKDB_TYPES, lit, q
 
 log = logging.getLogger("stadsdata.engine")
 T = TypeVar("T")
 
-DUCKDB_TYPES = {
-    ColumnType.string: "VARCHAR",
-    ColumnType.integer: "BIGINT",
-    ColumnType.number: "DOUBLE",
-    ColumnType.boolean: "BOOLEAN",
-    ColumnType.date: "DATE",
-    ColumnType.datetime: "TIMESTAMPTZ",
-    ColumnType.geometry: "BLOB",  # WKB, as stored
-}
 COMPARISONS = {FilterOp.gt: ">", FilterOp.gte: ">=", FilterOp.lt: "<", FilterOp.lte: "<="}
 COPY_FORMAT = 1  # bump when the layout of serving copies changes: old copies are then ignored
 RETRY_BUILD_SECONDS = 30.0
 LATE_ROWS = 2048  # pages are at most 1,001 rows (+ offset): sort keys first, fetch wide rows after
-
-
-def q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class Receiver:
 
     def wait(self) -> None:
         """Wait for the copy to end, whatever its outcome (used when the pipeline fails)."""
-        if self._thread.is_alive() or self._thread.ident is not None:
+        if self._thread.ident is not None:  # started
             self._thread.join()
 
     def result(self) -> Receipt:

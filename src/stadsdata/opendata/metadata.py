@@ -155,7 +155,6 @@ def formats_of(view: DatasetView) -> list[Format]:
 def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
     c = view.contract
     api = f"{base}/api/v1/datasets/{c.id}"
-    reports = {d.id: d.details.get("quality") for d in view.deliveries}
     versions = [
         VersionPublic(
             number=v.number,
@@ -163,11 +162,11 @@ def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
             created_at=v.created_at,
             schema_changes=v.schema_changes,
             rows=f"{api}/rows?version={v.number}",
-            quality_score=(reports.get(v.delivery_id) or {}).get("score"),
+            quality_score=(view.quality_of(v) or {}).get("score"),
         )
         for v in view.versions
     ]
-    current_report = reports.get(view.current.delivery_id) if view.current else None
+    current_report = view.quality_of(view.current)
     quality = None
     if current_report:
         quality = QualityPublic(

@@ -114,7 +114,7 @@ def dataset(request: Request, dataset_id: str) -> Response:
     current = view.current
     preview = _preview(catalog, view, None) if current else None
     formats = {d.id: d.format for d in view.deliveries}
-    quality = next((d.details.get("quality") for d in view.deliveries if current and d.id == current.delivery_id), None)
+    quality = view.quality_of(current)
     return _render(
         request,
         "dataset.html",
