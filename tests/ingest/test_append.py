@@ -51,3 +51,17 @@ def test_append_rejects_a_key_that_is_already_there(meldingen: Platform, tmp_pat
     assert str(info.value).startswith(f"week2.csv, line 5 (row 4), column id: key '{key}' is already in")
     assert [v.row_count for v in meldingen.catalog.versions("test_meldingen_assen")] == [12]
     assert meldingen.sql("select count(*) from test_meldingen_assen").rows == [(12,)]
+
+
+def test_the_api_counts_the_whole_appended_table(meldingen: Platform, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from stadsdata.web import create_app
+
+    rows = (DATA / "meldingen_assen_extract.csv").read_text(encoding="utf-8").splitlines()[1:]
+    meldingen.ingest(part(tmp_path, "week1.csv", rows[:12]), "test_meldingen_assen")
+    meldingen.ingest(part(tmp_path, "week2.csv", rows[12:]), "test_meldingen_assen")
+    with TestClient(create_app(meldingen)) as client:
+        url = "/api/v1/datasets/test_meldingen_assen/rows"
+        assert client.get(url, params={"limit": 0}).json()["total"] == len(rows)
+        assert client.get(url, params={"limit": 0, "version": 1}).json()["total"] == 12

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -157,11 +157,10 @@ class RowsService:
                 key=f"{view.record.id}/{view.record.created_at.isoformat()}/v{version.number}/"
                 f"{version.storage_version}/{version.content_sha256[:16]}",
                 ref=ref,
-                rows=0,
+                rows=version.row_count,  # the whole table at this version (append mode included)
                 order=tuple(key) or (ROW_POSITION,),
                 cache_dir=self.cache_dir,
             )
-            table = replace(table, rows=self.engine.count_rows(table, ()))
         return VersionView(view, version, table, columns, QueryParser(view.record.id, columns, key))
 
     # -- rows ------------------------------------------------------------------------------------
