@@ -5,7 +5,16 @@ Areas hand their work to an ``Engine`` (staging deliveries, checks, SQL) and a
 Only this package imports ``duckdb`` (an import-linter contract keeps it so).
 """
 
-from stadsdata.engine.base import CsvDialect, Engine, FieldSpec, Problem, QueryResult, StageResult, TableRef
+from stadsdata.engine.base import (
+    CsvDialect,
+    Engine,
+    FieldSpec,
+    Problem,
+    ProfileColumn,
+    QueryResult,
+    StageResult,
+    TableRef,
+)
 from stadsdata.engine.tables import TableStore
 
 
@@ -23,6 +32,7 @@ __all__ = [
     "Engine",
     "FieldSpec",
     "Problem",
+    "ProfileColumn",
     "QueryResult",
     "StageResult",
     "TableRef",

@@ -52,6 +52,16 @@ class Problem:
     value: str | None = None
 
 
+@dataclass(frozen=True)
+class ProfileColumn:
+    """A column to profile. With ``values_hidden`` (personal data) only its empties and distinct
+    count are computed: no minimum, maximum, mean, histogram or top values."""
+
+    name: str
+    type: ColumnType
+    values_hidden: bool = False
+
+
 @dataclass
 class StageResult:
     row_count: int
@@ -175,9 +185,19 @@ class Engine(ABC):
         """Column names of a Parquet file (raises a clear error when it is not Parquet)."""
 
     @abstractmethod
-    def check_rules(self, staged: Path, rules: list[Any]) -> list[dict[str, Any]]:
-        """Evaluate the contract's quality rules on a staged file: per rule its label, severity,
-        rows checked, failing count, pass/fail, a detail line and a few failing examples (raw values)."""
+    def check_rules(
+        self, staged: Path, rules: list[Any], references: dict[str, list[str]] | None = None
+    ) -> list[dict[str, Any]]:
+        """Evaluate the contract's row-level quality rules on a staged file: per rule its label,
+        severity, rows checked, failing count, pass/fail, a detail line and a few failing examples
+        (raw values). ``references`` maps a dataset id to the Parquet files of its current version,
+        for ``reference`` rules."""
+
+    @abstractmethod
+    def profile(self, files: list[Path], columns: list[ProfileColumn]) -> dict[str, Any]:
+        """A column profile of the rows in ``files`` (Parquet), computed in a few scans: the row
+        count and, per column, empties, distinct count, and by type min, max, mean, a histogram or
+        the top values. JSON-safe; the format is documented in docs/quality.md."""
 
     @abstractmethod
     def first_null(self, staged: Path, columns: list[str]) -> Problem | None:

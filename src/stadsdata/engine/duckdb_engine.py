@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from stadsdata.core.contract import ColumnType
-from stadsdata.engine import duckdb_quality, extensions
+from stadsdata.engine import duckdb_profile, duckdb_quality, extensions
 from stadsdata.engine.base import (
     Condition,
     CsvDialect,
@@ -22,6 +22,7 @@ from stadsdata.engine.base import (
     FieldSpec,
     JsonPage,
     Problem,
+    ProfileColumn,
     QueryResult,
     RowsQuery,
     ServedTable,
@@ -224,12 +225,21 @@ class DuckDBEngine(Engine):
             "empty value in a column that must always have one (nullable: false)", row=int(row[0]), column=column
         )
 
-    def check_rules(self, staged: Path, rules: list[Any]) -> list[dict[str, Any]]:
+    def check_rules(
+        self, staged: Path, rules: list[Any], references: dict[str, list[str]] | None = None
+    ) -> list[dict[str, Any]]:
         if not rules:
             return []
         con = self._connect()
         try:
-            return duckdb_quality.check_rules(con, staged, rules)
+            return duckdb_quality.check_rules(con, staged, rules, references or {})
+        finally:
+            con.close()
+
+    def profile(self, files: list[Path], columns: list[ProfileColumn]) -> dict[str, Any]:
+        con = self._connect()
+        try:
+            return duckdb_profile.profile(con, files, columns)
         finally:
             con.close()
 
