@@ -74,16 +74,33 @@ class Platform:
     def release(self, delivery_id: int, reason: str) -> IngestResult:
         return self.ingestor.release(delivery_id, reason)
 
-    def quality_report(self, dataset_id: str, number: int | None = None) -> dict:  # type: ignore[type-arg]
-        """The quality report of a version (default: the current one), as stored at its ingest."""
-        record = self.metastore.get_dataset(dataset_id)
-        number = number or record.current_version
-        if number is None:
-            raise NotFoundError(f"dataset {dataset_id!r} has no version yet")
-        version = self.metastore.get_version(dataset_id, number)
-        delivery = self.metastore.get_delivery(version.delivery_id)
+    def quality_report(
+        self, dataset_id: str, number: int | None = None, *, delivery_id: int | None = None
+    ) -> dict:  # type: ignore[type-arg]
+        """The quality report and profile of a version (default: the current one), as stored at
+        its ingest; or of one delivery (a quarantined one has a report but no version)."""
+        if delivery_id is not None:
+            delivery = self.metastore.get_delivery(delivery_id)
+            if delivery.dataset_id != dataset_id:
+                raise NotFoundError(f"delivery {delivery_id} is not a delivery of {dataset_id!r}")
+            if "quality" not in delivery.details:
+                raise NotFoundError(f"delivery {delivery_id} ({delivery.state}) has no quality report")
+            number = delivery.version_number
+        else:
+            record = self.metastore.get_dataset(dataset_id)
+            number = number or record.current_version
+            if number is None:
+                raise NotFoundError(f"dataset {dataset_id!r} has no version yet")
+            version = self.metastore.get_version(dataset_id, number)
+            delivery = self.metastore.get_delivery(version.delivery_id)
         report = dict(delivery.details.get("quality") or {"score": 100.0, "rules": []})
-        report.update(dataset=dataset_id, version=number, delivery=delivery.id)
+        report.update(
+            dataset=dataset_id,
+            version=number,
+            delivery=delivery.id,
+            state=delivery.state,
+            profile=delivery.details.get("profile"),
+        )
         return report
 
     # -- SQL -------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from stadsdata.settings import Settings
 DEMO = Path(__file__).resolve().parents[2] / "src" / "stadsdata" / "demo"
 KWB_CONTRACT = DEMO / "contracts" / "cbs_kwb_2019_gemeenten.yaml"
 KWB_DATA = DEMO / "data" / "kwb_2019_gemeenten_bevolking.csv"
-TABLES = {"alembic_version", "datasets", "versions", "deliveries", "delivery_events", "lineage"}
+TABLES = {"alembic_version", "datasets", "versions", "deliveries", "delivery_events", "lineage", "notices"}
+HEAD = "0002"
 BIG = 5_000_000_000  # does not fit in 32 bits: BigInteger columns must hold it
 
 
@@ -112,14 +113,14 @@ def assert_recent(value: dt.datetime) -> None:
 # -- migrations ----------------------------------------------------------------------------------
 
 
-def test_migrations_bring_an_empty_database_to_0001(metastore_url: str) -> None:
+def test_migrations_bring_an_empty_database_to_head(metastore_url: str) -> None:
     engine = sa.create_engine(metastore_url)
     bare = Metastore(engine)  # no migration yet
     try:
         assert bare.schema_revision() is None
         assert set(sa.inspect(engine).get_table_names()) == set()
         bare.migrate()
-        assert bare.schema_revision() == "0001"
+        assert bare.schema_revision() == HEAD
         assert set(sa.inspect(engine).get_table_names()) == TABLES
     finally:
         bare.close()
@@ -131,18 +132,34 @@ def test_migrating_twice_is_a_no_op(metastore_url: str) -> None:
         store.add_dataset(make_contract("blijft_staan"), "a" * 64)
         store.migrate()
         store.migrate("head")
-        assert store.schema_revision() == "0001"
+        assert store.schema_revision() == HEAD
         assert [d.id for d in store.list_datasets()] == ["blijft_staan"]
         with store.engine.connect() as conn:
-            assert conn.execute(sa.text("select version_num from alembic_version")).all() == [("0001",)]
+            assert conn.execute(sa.text("select version_num from alembic_version")).all() == [(HEAD,)]
     finally:
         store.close()
     again = Metastore.open(metastore_url)  # opening an up-to-date database migrates nothing
     try:
-        assert again.schema_revision() == "0001"
+        assert again.schema_revision() == HEAD
         assert again.has_dataset("blijft_staan")
     finally:
         again.close()
+
+
+def test_upgrading_from_0001_keeps_the_data(metastore_url: str) -> None:
+    """A metastore made by the first release gains the notices table without losing a dataset."""
+    engine = sa.create_engine(metastore_url)
+    old = Metastore(engine)
+    try:
+        old.migrate("0001")
+        old.add_dataset(make_contract("van_voor_0002"), "b" * 64)
+        assert "notices" not in sa.inspect(engine).get_table_names()
+        old.migrate()
+        assert old.schema_revision() == HEAD
+        assert old.has_dataset("van_voor_0002")
+        assert set(sa.inspect(engine).get_table_names()) == TABLES
+    finally:
+        old.close()
 
 
 def test_migrated_schema_matches_the_models(store: Metastore) -> None:

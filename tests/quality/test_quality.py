@@ -49,7 +49,12 @@ def kwb(platform: Platform) -> Platform:
 def test_the_real_file_passes_every_rule(kwb: Platform) -> None:
     report = kwb.quality_report(KWB)
     assert report["version"] == 1 and report["score"] == 100.0
-    assert len(report["rules"]) == 7 and all(r["passed"] for r in report["rules"])
+    assert len(report["rules"]) == 8 and all(r["passed"] for r in report["rules"])
+    # the reference table (KWB 2017, all of the Netherlands) is not loaded here: reported, not scored
+    skipped = [r for r in report["rules"] if r.get("skipped")]
+    assert [(r["rule"], r["skipped"]) for r in skipped] == [
+        ("reference(WijkenEnBuurten -> cbs_kwb_2017_nl.WijkenEnBuurten)", "no_reference")
+    ]
     assert {r["rule"] for r in report["rules"]} >= {"unique(WijkenEnBuurten)", "range(AantalInwoners_5)"}
 
 
@@ -141,5 +146,5 @@ def test_a_rule_on_an_unknown_column_is_a_contract_error(tmp_path: Path) -> None
     data["quality"].append({"rule": "range", "column": "Inwoners", "min": 0})
     path = tmp_path / f"{KWB}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ContractError, match="quality rule 8 \\(range\\): unknown column 'Inwoners'"):
+    with pytest.raises(ContractError, match="quality rule 9 \\(range\\): unknown column 'Inwoners'"):
         load_contract(path)

@@ -29,6 +29,8 @@ app.add_typer(catalog_app, name="catalog")
 app.add_typer(deliveries_app, name="deliveries")
 quality_app = typer.Typer(help="Data quality: rules, scores and reports.", no_args_is_help=True)
 app.add_typer(quality_app, name="quality")
+inbox_app = typer.Typer(help="Notices to data owners (quarantined deliveries).", invoke_without_command=True)
+app.add_typer(inbox_app, name="inbox")
 
 DEMO_MARKER = ".stadsdata-demo"
 
@@ -218,9 +220,12 @@ def deliveries_list(
         return
     with open_platform() as platform:
         table = Table(header_style="bold")
-        for name in ("id", "dataset", "file", "state", "since", "by", "version", "reason"):
+        for name in ("id", "dataset", "file", "state", "since", "by", "version", "reason", "notice"):
             table.add_column(name, overflow="fold")
-        for d in platform.metastore.list_deliveries(dataset):
+        rows = platform.metastore.list_deliveries(dataset)
+        notices = platform.metastore.notices_of_deliveries([d.id for d in rows if d.state in NOTICE_STATES])
+        for d in rows:
+            notice = notices.get(d.id)
             table.add_row(
                 str(d.id),
                 d.dataset_id,
@@ -230,6 +235,7 @@ def deliveries_list(
                 d.delivered_by,
                 str(d.version_number or ""),
                 d.error or "",
+                f"#{notice.id} to {notice.recipient} ({notice.status})" if notice else "",
             )
         out.print(table)
 
@@ -281,6 +287,62 @@ def deliveries_release(
         out.print(
             f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
             f"(delivery {result.delivery_id}, release of quarantined delivery {delivery_id})"
+        )
+
+
+# -- inbox ---------------------------------------------------------------------------------
+NOTICE_STATES = ("quarantined", "released")
+
+
+@inbox_app.callback()
+def inbox_list(
+    ctx: typer.Context,
+    dataset: Annotated[str | None, typer.Option("--dataset", "-d", help="Only this dataset.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Resolved notices too.")] = False,
+) -> None:
+    """Open notices to data owners, newest first (a quarantined delivery waits for a decision)."""
+    if ctx.invoked_subcommand:
+        return
+    with open_platform() as platform:
+        notices = platform.metastore.list_notices(dataset_id=dataset, open_only=not show_all)
+    if not notices:
+        out.print("no open notices" if not show_all else "no notices")
+        return
+    table = Table(header_style="bold")
+    for name in ("id", "status", "to", "dataset", "delivery", "since", "subject"):
+        table.add_column(name, overflow="fold")
+    for n in notices:
+        status = n.status if n.resolved_at is None else f"resolved: {n.resolution}"
+        table.add_row(
+            str(n.id), status, n.recipient, n.dataset_id, str(n.delivery_id or ""), when(n.created_at), n.subject
+        )
+    out.print(table)
+
+
+@inbox_app.command("show")
+def inbox_show(notice_id: Annotated[int, typer.Argument(help="Notice id.")]) -> None:
+    """One notice in full; marks it read."""
+    with open_platform() as platform:
+        n = platform.metastore.read_notice(notice_id, platform.settings.user)
+    out.print(
+        kv_table(
+            [
+                ("notice", str(n.id)),
+                ("to", f"{n.recipient} ({n.role.replace('_', ' ')})"),
+                ("dataset", n.dataset_id),
+                ("delivery", str(n.delivery_id or "-")),
+                ("sent", when(n.created_at)),
+                ("read", f"{when(n.read_at)} by {n.read_by}" if n.read_at else "-"),
+                ("resolved", f"{when(n.resolved_at)}: {n.resolution}" if n.resolved_at else "open"),
+                ("subject", n.subject),
+            ]
+        )
+    )
+    out.print(n.body)
+    if n.resolved_at is None and n.kind == "quarantine":
+        out.print(
+            f"decide: `stadsdata quality report {n.dataset_id}` shows the current version; "
+            f"`stadsdata deliveries release {n.delivery_id} --reason ...` publishes the delivery anyway"
         )
 
 

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from stadsdata.core.identifiers import validate_dataset_id
-from stadsdata.core.quality import Rule, rule_columns
+from stadsdata.core.quality import FREQUENCY_DAYS, Rule, rule_columns
 from stadsdata.errors import ContractError
 
 # libyaml's C parser and emitter where PyYAML has them: a contract read or written per ingest.
@@ -186,6 +186,19 @@ class Contract(_Strict):
             for column in rule_columns(rule):
                 if column not in names:
                     raise ValueError(f"quality rule {position + 1} ({rule.rule}): unknown column {column!r}")
+            if rule.rule == "timeliness" and self.update_frequency.value not in FREQUENCY_DAYS:
+                raise ValueError(
+                    f"quality rule {position + 1} (timeliness): update_frequency {self.update_frequency.value!r} "
+                    f"promises no date; expected one of {', '.join(FREQUENCY_DAYS)}"
+                )
+            if rule.rule == "change" and rule.column is not None:
+                if self.column(rule.column).type not in (ColumnType.integer, ColumnType.number):
+                    raise ValueError(
+                        f"quality rule {position + 1} (change): column {rule.column!r} is not numeric; "
+                        "a mean needs an integer or number column"
+                    )
+            if rule.rule == "reference" and rule.dataset == self.id:
+                raise ValueError(f"quality rule {position + 1} (reference): a dataset cannot reference itself")
         return self
 
     # -- helpers ---------------------------------------------------------------------

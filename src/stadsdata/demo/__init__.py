@@ -13,8 +13,8 @@ CONTRACTS = HERE / "contracts"
 
 #: dataset id -> delivered file, in load order
 DEMO_DATASETS: dict[str, str] = {
+    "cbs_kwb_2017_nl": "kwb_2017_nl_gwb_selectie.csv",  # first: a reference for the others' region codes
     "cbs_kwb_2019_den_haag": "kwb_2019_den_haag.csv",
-    "cbs_kwb_2017_nl": "kwb_2017_nl_gwb_selectie.csv",
     "cbs_kwb_2019_gemeenten": "kwb_2019_gemeenten_bevolking.csv",
     "cbs_gemeenten_2024": "gemeenten_2024.geojson",
     "algoritmeregister_2022": "algoritmeregister_2022-12-08.json",

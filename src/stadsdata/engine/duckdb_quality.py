@@ -16,11 +16,12 @@ from stadsdata.core.quality import (
     Completeness,
     Pattern,
     Range,
+    Reference,
     RowSum,
     Rule,
     Unique,
-    rule_columns,
-    rule_label,
+    result,
+    skipped,
 )
 from stadsdata.engine.duckdb_sql import lit, q
 
@@ -57,14 +58,32 @@ def _failing(rule: Rule) -> str:
     raise TypeError(f"not a row-level rule: {rule.rule}")
 
 
-def check_rules(con: duckdb.DuckDBPyConnection, staged: Path, rules: list[Rule]) -> list[dict[str, Any]]:
+def _reference_values(rule: Reference, references: dict[str, list[str]]) -> str:
+    files = ", ".join(lit(f) for f in references[rule.dataset])
+    return f"(SELECT DISTINCT CAST({q(rule.target)} AS VARCHAR) AS v FROM read_parquet([{files}]))"
+
+
+def _reference_failing(rule: Reference, source: str, references: dict[str, list[str]], what: str) -> str:
+    """Rows whose value is not in the referenced column (an anti join, not a per-row lookup)."""
+    col = q(rule.column)
+    return (
+        f"SELECT {what} FROM {source} AS s ANTI JOIN {_reference_values(rule, references)} AS r "
+        f"ON CAST(s.{col} AS VARCHAR) = r.v WHERE s.{col} IS NOT NULL"
+    )
+
+
+def check_rules(
+    con: duckdb.DuckDBPyConnection, staged: Path, rules: list[Rule], references: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    """Row-level rules only: version rules (timeliness, change) are evaluated by the caller."""
     source = f"read_parquet({lit(str(staged))}, file_row_number=true)"
-    row_rules = [(i, r) for i, r in enumerate(rules) if not isinstance(r, Unique)]
+    row_rules = [(i, r) for i, r in enumerate(rules) if not isinstance(r, Unique | Reference)]
     counts = ", ".join(f"count(*) FILTER (WHERE {_failing(r)})" for _, r in row_rules)
     first = con.execute(f"SELECT count(*){', ' + counts if counts else ''} FROM {source}").fetchone()
     assert first is not None
     total = int(first[0])
     failing: dict[int, int] = {i: int(first[k + 1]) for k, (i, _) in enumerate(row_rules)}
+    results: list[dict[str, Any]] = []
     for i, rule in enumerate(rules):
         if isinstance(rule, Unique):
             keys = ", ".join(q(c) for c in rule.columns)
@@ -72,40 +91,42 @@ def check_rules(con: duckdb.DuckDBPyConnection, staged: Path, rules: list[Rule])
                 f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {source} GROUP BY {keys} HAVING n > 1)"
             ).fetchone()
             failing[i] = int(row[0]) if row else 0
-    results = []
-    for i, rule in enumerate(rules):
-        columns = rule_columns(rule)
+        elif isinstance(rule, Reference):
+            if not references.get(rule.dataset):
+                results.append(
+                    skipped(rule, f"dataset {rule.dataset!r} has no version yet", "no_reference", dataset=rule.dataset)
+                )
+                continue
+            row = con.execute(_reference_failing(rule, source, references, "count(*)")).fetchone()
+            failing[i] = int(row[0]) if row else 0
         bad = failing[i]
         if isinstance(rule, Completeness):
             share = bad / total if total else 0.0
             passed = share <= rule.max_empty
             detail = f"{bad} of {total} empty ({share:.1%}); at most {rule.max_empty:.1%} allowed"
             excess = 0 if passed else bad - int(rule.max_empty * total)
-        else:
-            passed = bad == 0
-            detail = f"{bad} of {total} rows break it"
-            excess = bad
-        examples: list[dict[str, Any]] = []
-        if not passed and not isinstance(rule, Completeness):
-            examples = _examples(con, source, rule, columns)
-        results.append(
-            {
-                "rule": rule_label(rule),
-                "kind": rule.rule,
-                "columns": columns,
-                "severity": rule.severity.value,
-                "checked": total,
-                "failing": excess,
-                "passed": passed,
-                "detail": detail,
-                "examples": examples,
-            }
-        )
+            results.append(result(rule, total, excess, passed, detail, empty=bad, max_empty=rule.max_empty))
+            continue
+        detail = f"{bad} of {total} rows break it"
+        facts: dict[str, Any] = {"bad": bad}
+        if isinstance(rule, Reference):
+            detail = f"{bad} of {total} values not found in {rule.dataset}.{rule.target}"
+            facts["target"] = f"{rule.dataset}.{rule.target}"
+        out = result(rule, total, bad, bad == 0, detail, **facts)
+        if bad:
+            out["examples"] = _examples(con, source, rule, out["columns"], references)
+        results.append(out)
     return results
 
 
-def _examples(con: duckdb.DuckDBPyConnection, source: str, rule: Rule, columns: list[str]) -> list[dict[str, Any]]:
+def _examples(
+    con: duckdb.DuckDBPyConnection, source: str, rule: Rule, columns: list[str], references: dict[str, list[str]]
+) -> list[dict[str, Any]]:
     select = ", ".join(q(c) for c in columns)
+    if isinstance(rule, Reference):
+        sql = _reference_failing(rule, source, references, f"s.file_row_number + 1, s.{q(rule.column)}")
+        rows = con.execute(f"{sql} ORDER BY 1 LIMIT {EXAMPLES}").fetchall()
+        return [{"row": int(r[0]), "values": {rule.column: r[1]}} for r in rows]
     if isinstance(rule, Unique):
         keys = ", ".join(q(c) for c in rule.columns)
         where = f"({keys}) IN (SELECT ({keys}) FROM {source} GROUP BY {keys} HAVING count(*) > 1)"

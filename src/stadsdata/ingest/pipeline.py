@@ -20,9 +20,18 @@ from typing import Any
 
 from stadsdata.core.contract import ColumnType, Contract, LoadMode, PersonalData
 from stadsdata.core.identifiers import validate_dataset_id
-from stadsdata.core.quality import Severity, Unique
+from stadsdata.core.quality import (
+    VERSION_RULES,
+    Change,
+    Reference,
+    Severity,
+    Timeliness,
+    Unique,
+    check_change,
+    check_timeliness,
+)
 from stadsdata.core.quality import score as quality_score
-from stadsdata.engine import Engine, Problem, StageResult, TableStore
+from stadsdata.engine import Engine, Problem, ProfileColumn, StageResult, TableStore
 from stadsdata.errors import ConflictError, DeliveryError, NotFoundError, QuarantinedError
 from stadsdata.ingest import csv_dialect, readers
 from stadsdata.ingest.columns import ColumnPlan, evolved_column, plan_columns
@@ -184,16 +193,47 @@ class Ingestor:
             )
             return result
 
-    def _quality(self, staged: Path, contract: Contract) -> dict[str, Any]:
-        """Run the contract's rules in the engine; values of personal-data columns never leave unmasked."""
-        rules = self.ctx.engine.check_rules(staged, list(contract.quality))
+    def _quality(self, delivery_id: int, staged: Path, contract: Contract) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Profile the version this delivery would become and run the contract's rules.
+
+        Row-level rules run in the engine on the delivered rows; ``change`` compares this profile
+        with the previous version's, ``timeliness`` the delivery time with the previous version's.
+        Values of personal-data columns never leave the engine unmasked.
+        """
+        ms, engine = self.ctx.metastore, self.ctx.engine
+        versions = ms.list_versions(contract.id)
+        previous = versions[-1] if versions else None
+        files = [staged]
+        if contract.load_mode == LoadMode.append and previous is not None:
+            files = [Path(f) for f in self.ctx.tables.files_at(contract.id, previous.storage_version)] + files
         personal = {c.name for c in contract.columns if c.personal_data != PersonalData.none}
-        for result in rules:
-            for example in result["examples"]:
+        profile = engine.profile(files, [ProfileColumn(c.name, c.type, c.name in personal) for c in contract.columns])
+        row_rules = [r for r in contract.quality if r.rule not in VERSION_RULES]
+        references = {
+            r.dataset: self._current_files(r.dataset)
+            for r in row_rules
+            if isinstance(r, Reference) and ms.has_dataset(r.dataset)
+        }
+        engine_results = iter(engine.check_rules(staged, row_rules, references))
+        previous_profile = None
+        if previous is not None and previous.delivery_id is not None:
+            previous_profile = ms.get_delivery(previous.delivery_id).details.get("profile")
+        delivered_at = ms.get_delivery(delivery_id).received_at
+        results = []
+        for rule in contract.quality:
+            if isinstance(rule, Timeliness):
+                previous_at = previous.created_at if previous else None
+                results.append(check_timeliness(rule, contract.update_frequency.value, previous_at, delivered_at))
+            elif isinstance(rule, Change):
+                results.append(check_change(rule, profile, previous_profile))
+            else:
+                results.append(next(engine_results))
+        for outcome in results:
+            for example in outcome["examples"]:
                 example["values"] = {
                     k: ("<hidden: personal data>" if k in personal else _plain(v)) for k, v in example["values"].items()
                 }
-        return {"score": quality_score(rules), "rules": rules}
+        return {"score": quality_score(results), "rules": results}, profile
 
     def _run(
         self, delivery_id: int, source: Path, display: str, contract: Contract, release: dict[str, Any] | None = None
@@ -248,7 +288,7 @@ class Ingestor:
             self.ctx.checkpoint("parsed")
 
             final = self._check(delivery_id, staged, display, fmt, contract, plan, result)
-            report = self._quality(staged, final)
+            report, profile = self._quality(delivery_id, staged, final)
             blocking = [r for r in report["rules"] if not r["passed"] and r["severity"] == "blocking"]
             if blocking and release is None:
                 message = (
@@ -260,7 +300,14 @@ class Ingestor:
                     )
                     + f"; the current version is unchanged; release with `stadsdata deliveries release {delivery_id}`"
                 )
-                ms.set_delivery_state(delivery_id, "quarantined", message, error=message, details={"quality": report})
+                ms.quarantine_delivery(
+                    delivery_id,
+                    message,
+                    {"quality": report, "profile": profile},
+                    role="data_owner",
+                    recipient=final.data_owner,
+                    subject=f"{final.id}: delivery {delivery_id} ({display}) is in quarantine",
+                )
                 shutil.rmtree(work, ignore_errors=True)
                 raise QuarantinedError(message)
             if release is not None:
@@ -275,7 +322,7 @@ class Ingestor:
                 delivery_id,
                 "checked",
                 f"contract checks passed; quality score {report['score']}",
-                details={"filled_with_null": plan.filled_with_null, "quality": report},
+                details={"filled_with_null": plan.filled_with_null, "quality": report, "profile": profile},
             )
             self.ctx.checkpoint("checked")
 

@@ -115,3 +115,26 @@ class LineageRow(Base):
     relation: Mapped[str] = mapped_column(String(40), default="derived_from")
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class NoticeRow(Base):
+    """A message to a person in a role (the data owner of a dataset): the inbox.
+
+    Open until resolved (a quarantined delivery released, or a later delivery loaded).
+    """
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), nullable=True)
+    role: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    read_by: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(nullable=True, index=True)
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)

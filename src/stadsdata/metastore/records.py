@@ -68,3 +68,26 @@ class LineageRecord:
     source_id: str
     relation: str
     note: str | None
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    id: int
+    dataset_id: str
+    delivery_id: int | None
+    role: str
+    recipient: str
+    kind: str
+    subject: str
+    body: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    read_by: str | None
+    resolved_at: dt.datetime | None
+    resolution: str | None
+
+    @property
+    def status(self) -> str:
+        if self.resolved_at is not None:
+            return "resolved"
+        return "read" if self.read_at is not None else "unread"

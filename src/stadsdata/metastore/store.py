@@ -12,12 +12,21 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from stadsdata.errors import ConflictError, NotFoundError
-from stadsdata.metastore.models import DatasetRow, DeliveryEventRow, DeliveryRow, LineageRow, VersionRow, utcnow
+from stadsdata.metastore.models import (
+    DatasetRow,
+    DeliveryEventRow,
+    DeliveryRow,
+    LineageRow,
+    NoticeRow,
+    VersionRow,
+    utcnow,
+)
 from stadsdata.metastore.records import (
     DatasetRecord,
     DeliveryEvent,
     DeliveryRecord,
     LineageRecord,
+    NoticeRecord,
     VersionRecord,
 )
 
@@ -86,6 +95,24 @@ def _delivery(row: DeliveryRow, events: list[DeliveryEventRow] | None = None) ->
         version_number=row.version_number,
         details=dict(row.details or {}),
         events=[DeliveryEvent(e.state, e.at, e.detail) for e in (events or [])],
+    )
+
+
+def _notice(row: NoticeRow) -> NoticeRecord:
+    return NoticeRecord(
+        id=row.id,
+        dataset_id=row.dataset_id,
+        delivery_id=row.delivery_id,
+        role=row.role,
+        recipient=row.recipient,
+        kind=row.kind,
+        subject=row.subject,
+        body=row.body,
+        created_at=row.created_at,
+        read_at=row.read_at,
+        read_by=row.read_by,
+        resolved_at=row.resolved_at,
+        resolution=row.resolution,
     )
 
 
@@ -231,6 +258,21 @@ class Metastore:
                 raise NotFoundError(f"dataset {dataset_id!r} has no version {number}")
             return _version(row)
 
+    def current_versions(self) -> dict[str, tuple[VersionRecord, float | None]]:
+        """Every dataset's current version with the quality score kept with the delivery it came
+        from (None without a report), in one query: for lists and facets over the whole catalogue."""
+        score = DeliveryRow.details[("quality", "score")].as_float()
+        query = (
+            select(VersionRow, score)
+            .join(
+                DatasetRow,
+                (DatasetRow.id == VersionRow.dataset_id) & (DatasetRow.current_version == VersionRow.number),
+            )
+            .outerjoin(DeliveryRow, DeliveryRow.id == VersionRow.delivery_id)
+        )
+        with self.session() as s:
+            return {row.dataset_id: (_version(row), value) for row, value in s.execute(query)}
+
     # -- deliveries ----------------------------------------------------------------------
     def add_delivery(self, dataset_id: str, filename: str, delivered_by: str) -> int:
         with self.session() as s:
@@ -322,7 +364,66 @@ class Metastore:
             dataset.current_version = number
             dataset.updated_at = utcnow()
             self._set_state(s, delivery_id, "loaded", detail or f"version {number}", version_number=number)
+            self._resolve_notices(s, dataset.id, f"version {number} loaded from delivery {delivery_id}")
             return number
+
+    # -- notices (the inbox) ------------------------------------------------------------
+    def quarantine_delivery(
+        self, delivery_id: int, message: str, details: dict[str, Any], *, role: str, recipient: str, subject: str
+    ) -> int:
+        """Put a delivery in quarantine and leave a notice for ``recipient``, in one transaction."""
+        with self.session() as s:
+            self._set_state(s, delivery_id, "quarantined", message, error=message, details=details)
+            row = s.get(DeliveryRow, delivery_id)
+            assert row is not None
+            notice = NoticeRow(
+                dataset_id=row.dataset_id,
+                delivery_id=delivery_id,
+                role=role,
+                recipient=recipient,
+                kind="quarantine",
+                subject=subject,
+                body=message,
+            )
+            s.add(notice)
+            s.flush()
+            return notice.id
+
+    def _resolve_notices(self, s: Session, dataset_id: str, resolution: str) -> None:
+        for row in s.scalars(
+            select(NoticeRow).where(NoticeRow.dataset_id == dataset_id, NoticeRow.resolved_at.is_(None))
+        ):
+            row.resolved_at = utcnow()
+            row.resolution = resolution
+
+    def list_notices(self, *, dataset_id: str | None = None, open_only: bool = True) -> list[NoticeRecord]:
+        with self.session() as s:
+            query = select(NoticeRow).order_by(NoticeRow.id.desc())
+            if dataset_id:
+                query = query.where(NoticeRow.dataset_id == dataset_id)
+            if open_only:
+                query = query.where(NoticeRow.resolved_at.is_(None))
+            return [_notice(r) for r in s.scalars(query)]
+
+    def notices_of_deliveries(self, delivery_ids: list[int]) -> dict[int, NoticeRecord]:
+        """The (latest) notice about each delivery, for listing deliveries."""
+        if not delivery_ids:
+            return {}
+        with self.session() as s:
+            rows = s.scalars(select(NoticeRow).where(NoticeRow.delivery_id.in_(delivery_ids)).order_by(NoticeRow.id))
+            return {r.delivery_id: _notice(r) for r in rows if r.delivery_id is not None}
+
+    def read_notice(self, notice_id: int, reader: str) -> NoticeRecord:
+        """A notice, marked read by ``reader`` the first time."""
+        with self.session() as s:
+            row = s.get(NoticeRow, notice_id)
+            if row is None:
+                raise NotFoundError(f"notice {notice_id} not found; see `stadsdata inbox --all`")
+            if row.read_at is None:
+                row.read_at = utcnow()
+                row.read_by = reader
+            s.flush()
+            return _notice(row)
 
     # -- lineage -------------------------------------------------------------------------
     def add_lineage(
