@@ -184,12 +184,18 @@ def bench_contract(contract: Any) -> Any:
     """The real contract, with its CBS code pattern widened to the generated keys (code + "-<row>").
 
     Every quality rule still runs (the same work as on real data); only the pattern admits the
-    suffix that makes the repeated real codes unique.
+    suffix that makes the repeated real codes unique, and the reference rule (the generated keys
+    are not in the 2017 region table: every row fails it) becomes a warning so that the delivery
+    is loaded. The reference table is loaded into the bench home first.
     """
-    from stadsdata.core.quality import Pattern
+    from stadsdata.core.quality import Pattern, Reference, Severity
 
     rules = [
-        r.model_copy(update={"pattern": r.pattern.rstrip("$") + r"(-\d+)?$"}) if isinstance(r, Pattern) else r
+        r.model_copy(update={"pattern": r.pattern.rstrip("$") + r"(-\d+)?$"})
+        if isinstance(r, Pattern)
+        else r.model_copy(update={"severity": Severity.warning})
+        if isinstance(r, Reference)
+        else r
         for r in contract.quality
     ]
     return contract.model_copy(update={"quality": rules})
@@ -204,6 +210,10 @@ def child_ingest(args: dict[str, Any]) -> dict[str, Any]:
     home = Path(args["home"])
     platform = Platform(Settings(home=home, user="bench"))
     contract = bench_contract(load_contract(REAL_CONTRACT).renamed(DATASET_ID, TITLE))
+    from stadsdata import demo
+
+    platform.register(demo.contract_path("cbs_kwb_2017_nl"))  # the reference table of a quality rule
+    platform.ingest(demo.data_path("cbs_kwb_2017_nl"), "cbs_kwb_2017_nl")
     platform.ingestor.register(contract)
     timings = _install_probes(platform)
 
@@ -279,6 +289,7 @@ def _install_probes(platform: Any) -> list[list[Any]]:
     engine.first_null = timed("engine.first_null", engine.first_null)
     engine.first_duplicate_key = timed("engine.first_duplicate_key", engine.first_duplicate_key)
     engine.check_rules = timed("engine.check_rules (the contract's quality rules)", engine.check_rules)
+    engine.profile = timed("engine.profile (the version's column profile)", engine.profile)
     platform.tables.commit = timed("tables.commit (Delta log)", platform.tables.commit)
     pipeline.finish_load = timed("finish_load (contract + metastore version)", pipeline.finish_load)
     ms = platform.metastore

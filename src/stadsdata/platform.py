@@ -74,9 +74,7 @@ class Platform:
     def release(self, delivery_id: int, reason: str) -> IngestResult:
         return self.ingestor.release(delivery_id, reason)
 
-    def quality_report(
-        self, dataset_id: str, number: int | None = None, *, delivery_id: int | None = None
-    ) -> dict:  # type: ignore[type-arg]
+    def quality_report(self, dataset_id: str, number: int | None = None, *, delivery_id: int | None = None) -> dict:  # type: ignore[type-arg]
         """The quality report and profile of a version (default: the current one), as stored at
         its ingest; or of one delivery (a quarantined one has a report but no version)."""
         if delivery_id is not None:

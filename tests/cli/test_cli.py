@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from stadsdata import demo
 
 
 def stadsdata(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -98,7 +104,109 @@ def test_demo_refuses_a_home_it_did_not_make(tmp_path: Path) -> None:
 def test_quality_report(demo_home: Path) -> None:
     result = stadsdata("quality", "report", "cbs_kwb_2019_den_haag", home=demo_home)
     assert result.returncode == 0, result.stderr
-    assert "quality score 100.0 / 100" in result.stdout
+    assert "cbs_kwb_2019_den_haag version 1: quality score 100.0 / 100" in result.stdout
     assert "range(AantalInwoners_5)" in result.stdout and "FAIL" not in result.stdout
+    assert "0 van 159 rijen voldoen niet" in result.stdout  # the detail in the setting's language (nl)
+    english = stadsdata("quality", "report", "cbs_kwb_2019_den_haag", "--lang", "en", home=demo_home)
+    assert "0 of 159 rows break it" in english.stdout
     missing = stadsdata("quality", "report", "bestaat_niet", home=demo_home)
     assert missing.returncode == 2 and "bestaat_niet" in missing.stderr
+    both = stadsdata("quality", "report", "cbs_kwb_2019_den_haag", "--version", "1", "--delivery", "1", home=demo_home)
+    assert both.returncode == 2 and "not both" in both.stderr
+    bad_lang = stadsdata("quality", "report", "cbs_kwb_2019_den_haag", "--lang", "fr", home=demo_home)
+    assert bad_lang.returncode == 2 and "nl or en" in bad_lang.stderr
+
+
+class _Page(HTMLParser):
+    """Checks that every element is closed in order, and collects anything loaded from outside."""
+
+    VOID = ("meta", "link", "br", "img", "input", "hr")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href") and value and not value.startswith(("#", "data:")):
+                self.external.append(value)
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        depth = len(self.stack)
+        self.handle_starttag(tag, attrs)
+        del self.stack[depth:]
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+        self.stack.pop()
+
+
+def parse_page(path: Path) -> str:
+    page = path.read_text(encoding="utf-8")
+    parser = _Page()
+    parser.feed(page)
+    parser.close()
+    assert parser.stack == [] and parser.external == []
+    return page
+
+
+def test_quality_report_as_one_html_file(demo_home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "rapporten" / "kwb.html"
+    result = stadsdata("quality", "report", "cbs_kwb_2019_den_haag", "--html", str(target), home=demo_home)
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {target}" in result.stdout.replace("\n", "")
+    assert "range(AantalInwoners_5)" in result.stdout  # the text report still comes first
+    page = parse_page(target)
+    assert '<html lang="nl">' in page and "<style>" in page and "<script" not in page
+    assert "<h1>Kerncijfers wijken en buurten 2019, Den Haag (CBS)</h1>" in page
+    assert "Kwaliteitsscore van versie 1: 100 van 100" in page
+    assert "<code>range(AantalInwoners_5)</code>" in page and '<td data-label="Soort">bereik</td>' in page
+    assert "0 van 159 rijen voldoen niet" in page and "geladen" in page
+    # the column profile: every column, SoortRegio_2's values, AantalInwoners_5's range
+    assert page.count('<th scope="row"><code>') == 118
+    assert re.search(r"Buurt</span> <span[^>]*>114</span>", page)
+    assert "0 – 537.833" in page
+    english = tmp_path / "kwb-en.html"
+    stadsdata("quality", "report", "cbs_kwb_2019_den_haag", "--html", str(english), "--lang", "en", home=demo_home)
+    assert "Quality score of version 1: 100 out of 100" in parse_page(english) and "0 – 537,833" in english.read_text()
+
+
+def test_quality_report_of_a_quarantined_delivery(demo_home: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home)
+    with demo.data_path("cbs_kwb_2019_den_haag").open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    header = table[0]
+    row = next(r for r in table if r[header.index("WijkenEnBuurten")] == "BU05180170")
+    row[header.index("AantalInwoners_5")] = "-15"
+    broken = tmp_path / "kwb_negatief.csv"
+    with broken.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(table)
+    ingest = stadsdata("ingest", str(broken), "--dataset", "cbs_kwb_2019_den_haag", home=home)
+    assert ingest.returncode == 2 and "quarantined" in ingest.stderr
+    match = re.search(r"stadsdata deliveries release (\d+)", ingest.stderr)
+    assert match
+    delivery = match.group(1)
+    target = tmp_path / "quarantaine.html"
+    args = ("quality", "report", "cbs_kwb_2019_den_haag", "--delivery", delivery, "--html", str(target))
+    result = stadsdata(*args, home=home)
+    assert result.returncode == 0, result.stderr
+    assert f"delivery {delivery} (quarantined): quality score" in result.stdout
+    assert "FAIL" in result.stdout and "1 van 159 rijen voldoen niet" in result.stdout
+    page = parse_page(target)
+    assert f"Kwaliteitsscore van levering {delivery}:" in page and "in quarantaine: niet gepubliceerd" in page
+    assert "gecontroleerd bij het ontvangen van deze levering" in page
+    failing = re.search(
+        r'<tr class="rule rule--fail">\s*<th scope="row"[^>]*><code>range\(AantalInwoners_5\)</code>(.*?)</tr>',
+        page,
+        re.S,
+    )
+    assert failing and "rij 3" in failing.group(1) and "-15" in failing.group(1)
+    # the current version is untouched, and its report says so
+    current = stadsdata("quality", "report", "cbs_kwb_2019_den_haag", home=home)
+    assert "version 1: quality score 100.0 / 100" in current.stdout
+    other = stadsdata("quality", "report", "cbs_gemeenten_2024", "--delivery", delivery, home=home)
+    assert other.returncode == 2 and "not a delivery of" in other.stderr

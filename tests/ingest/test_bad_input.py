@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from stadsdata import demo
-from stadsdata.errors import DeliveryError, IdentifierError
+from stadsdata.errors import DeliveryError, IdentifierError, QuarantinedError
 from stadsdata.platform import Platform
 
 GEMEENTEN = "cbs_kwb_2019_gemeenten"
@@ -219,13 +220,34 @@ def test_missing_required_column(loaded: Platform, tmp_path: Path) -> None:
     assert_rejected(loaded, file, "missing required column unique_id", "expected the contract's columns")
 
 
-def test_duplicate_key(loaded: Platform, tmp_path: Path) -> None:
+def test_duplicate_key(platform: Platform, tmp_path: Path) -> None:
+    """Without a unique rule on the key, a repeated key is rejected naming both rows."""
+    data = yaml.safe_load(demo.contract_path(GEMEENTEN).read_text(encoding="utf-8"))
+    data["quality"] = [r for r in data["quality"] if r["rule"] != "unique"]
+    contract = tmp_path / f"{GEMEENTEN}.yaml"
+    contract.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    platform.register(contract)
+    platform.ingest(REAL, GEMEENTEN)
     rows = real_rows()
     rows[100][1] = rows[5][1]
     file = write_csv(tmp_path / "dubbel.csv", rows)
     assert_rejected(
-        loaded, file, "line 101 (row 100)", "column unique_id", f"duplicate key '{rows[5][1]}'", "also in row 5"
+        platform, file, "line 101 (row 100)", "column unique_id", f"duplicate key '{rows[5][1]}'", "also in row 5"
     )
+
+
+def test_duplicate_key_under_a_unique_rule_is_quarantined(loaded: Platform, tmp_path: Path) -> None:
+    """The shipped contract has a blocking unique rule on its key: the delivery is quarantined."""
+    rows = real_rows()
+    rows[100][1] = rows[5][1]
+    file = write_csv(tmp_path / "dubbel.csv", rows)
+    with pytest.raises(QuarantinedError) as info:
+        loaded.ingest(file, GEMEENTEN)
+    message = str(info.value)
+    assert message.startswith("dubbel.csv: quarantined: unique(unique_id) 2 of 355 rows break it (first at row 5)")
+    assert "\n" not in message and "the current version is unchanged" in message
+    assert loaded.metastore.list_deliveries(GEMEENTEN)[-1].state == "quarantined"
+    assert [v.number for v in loaded.catalog.versions(GEMEENTEN)] == [1]
 
 
 def test_empty_value_in_required_column(loaded: Platform, tmp_path: Path) -> None:

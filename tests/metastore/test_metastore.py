@@ -72,6 +72,7 @@ def make_contract(
         keywords=keywords or [],
         owner_dienst="Dienst Test (DT)",
         key=[],
+        quality=[],
         columns=[
             {"name": name, "type": "string", "description": {"nl": f"Kolom {name}"}} for name in (columns or ["waarde"])
         ],

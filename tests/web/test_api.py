@@ -464,3 +464,41 @@ def test_metadata_carries_the_quality_report(client: TestClient) -> None:
         "detail": "0 of 159 rows break it",
     }
     assert [v["quality_score"] for v in body["versions"]] == [100.0]
+
+
+def test_quality_facet_filter_sort_and_score_on_the_cards(client: TestClient, tmp_path: Path) -> None:
+    # the real gemeenten file under a contract whose warning rule fails for every gemeente above 30,000
+    platform = platform_of(client)
+    data = yaml.safe_load(demo.contract_path("cbs_kwb_2019_gemeenten").read_text(encoding="utf-8"))
+    rule = {"rule": "range", "column": "population", "max": 30000, "severity": "warning"}
+    data.update(id="gemeenten_klein", quality=[rule])
+    contract_file = tmp_path / "gemeenten_klein.yaml"
+    contract_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    platform.register(contract_file)
+    platform.ingest(demo.data_path("cbs_kwb_2019_gemeenten"), "gemeenten_klein")
+
+    body = client.get("/api/v1/datasets").json()
+    cards = {d["id"]: d["quality_score"] for d in body["datasets"]}
+    # each card carries the score of the current version's report, as the dataset metadata does
+    assert cards == {i: client.get(f"/api/v1/datasets/{i}").json()["quality"]["score"] for i in cards}
+    assert cards[KWB] == 100.0 and cards["gemeenten_klein"] == 49.6  # 176 of 355 gemeenten have <= 30,000
+    high = {i for i, score in cards.items() if score >= 95}
+    medium = {i for i, score in cards.items() if 80 <= score < 95}
+    low = {i for i, score in cards.items() if score < 80}
+    expected = [(name, len(ids)) for name, ids in (("hoog", high), ("midden", medium), ("laag", low)) if ids]
+    assert [(f["value"], f["count"]) for f in body["facets"]["quality"]] == expected
+
+    found = client.get("/api/v1/datasets", params={"quality": "hoog"}).json()
+    assert found["total"] == len(high) and {d["id"] for d in found["datasets"]} == high
+    assert found["filters"] == {"quality": ["hoog"]}
+    assert found["facets"]["quality"] == body["facets"]["quality"]  # a facet ignores its own selection
+    found = client.get("/api/v1/datasets", params={"quality": "laag"}).json()
+    assert {d["id"] for d in found["datasets"]} == low and "gemeenten_klein" in low
+    either = client.get("/api/v1/datasets", params=[("quality", "hoog"), ("quality", "laag")]).json()
+    assert either["total"] == len(high) + len(low)
+    assert client.get("/api/v1/datasets", params={"quality": "onbekend"}).json()["total"] == 0
+    ranked = client.get("/api/v1/datasets", params={"sort": "quality"}).json()
+    ranked_scores = [d["quality_score"] for d in ranked["datasets"]]
+    assert ranked["sort"] == "quality" and ranked_scores == sorted(ranked_scores, reverse=True)
+    wrong = client.get("/api/v1/datasets", params={"quality": "excellent"})
+    assert wrong.status_code == 422 and "quality" in wrong.text

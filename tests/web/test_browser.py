@@ -254,6 +254,110 @@ def test_wide_tables_scroll_inside_their_container_not_the_page(browser: Any, li
         context.close()
 
 
+def test_quality_facet_filters_and_cards_show_the_score(page: Any, live_server: Any) -> None:
+    page.goto(live_server.url + "/datasets")
+    facet = page.locator("section.facet", has=page.locator("h3", has_text="Kwaliteit"))
+    labels = facet.locator(".facet__label").all_inner_texts()
+    scale = ["hoog (95 of meer)", "midden (80 tot 95)", "laag (onder 80)", "onbekend"]
+    assert labels and labels == [label for label in scale if label in labels]  # best to worst
+    assert labels[0] == "hoog (95 of meer)"  # the Den Haag KWB passes all its rules: 100
+    high = page.locator('a[data-facet="quality"][data-value="hoog"]')
+    expected = int(high.locator(".count").inner_text())
+
+    high.click()
+    page.wait_for_url("**/datasets?quality=hoog")
+    assert page.locator(".chip").inner_text().startswith("Kwaliteit: hoog (95 of meer)")
+    assert page.locator(".result-list > li").count() == expected
+    scores = [
+        float(text.removeprefix("Kwaliteit ").removesuffix(" van 100").replace(",", "."))
+        for text in page.locator(".result-list .card__quality").all_inner_texts()
+    ]
+    assert len(scores) == expected and all(score >= 95 for score in scores), scores
+    assert "facet__link--selected" in (high.get_attribute("class") or "")
+    violations = serious_violations(page)
+    assert not violations, "\n".join(violations)
+    screenshot(page, "search-quality-facet")
+
+
+# -- quality report and column profile -------------------------------------------------------
+@pytest.mark.parametrize("width", [1280, 390])
+def test_quality_and_profile_sections_are_accessible_on_desktop_and_phone(
+    browser: Any, live_server: Any, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/datasets/{KWB}")
+        assert page.locator(".quality-score").inner_text().startswith("Kwaliteitsscore van versie 1: 100 van 100")
+        rule = page.locator("#quality-table tbody tr", has_text="range(AantalInwoners_5)")
+        assert "bereik" in rule.inner_text() and "blokkerend" in rule.inner_text()
+        # The 118-column profile starts folded; one click opens it.
+        table = page.locator("#profile-table")
+        assert table.is_hidden()
+        page.get_by_text("Kolomprofiel tonen (118 kolommen)").click()
+        assert table.is_visible() and page.locator("#profile-table tbody tr").count() == 118
+        soort = page.locator("#profile-table tbody tr", has_text="SoortRegio_2")
+        assert soort.locator(".top-values__label").all_inner_texts() == ["Buurt", "Wijk", "Gemeente"]
+        assert soort.locator(".top-values__count").all_inner_texts() == ["114", "44", "1"]
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px at width {width}"
+        if width > 600:  # the rules table fits without scrolling; on a phone each rule is a block
+            rules = page.evaluate("(() => { const e = document.querySelector('#quality .table-scroll');"
+                                  " return e.scrollWidth - e.clientWidth; })()")  # fmt: skip
+            assert rules <= 0
+        violations = serious_violations(page)
+        assert not violations, "\n".join(violations)
+        suffix = "" if width > 600 else "-mobile"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("#quality").screenshot(path=str(SCREENSHOTS / f"dataset-quality-nl{suffix}.png"))
+        page.locator("#profile").screenshot(path=str(SCREENSHOTS / f"dataset-profile-nl{suffix}.png"))
+    finally:
+        context.close()
+
+
+def test_html_quality_report_of_a_quarantined_delivery(browser: Any, demo_platform: Any, tmp_path: Path) -> None:
+    """The file `stadsdata quality report --delivery N --html` writes, opened from disk: no server."""
+    from stadsdata.errors import QuarantinedError
+    from stadsdata.web.quality_report import write_report
+
+    with demo.data_path(KWB).open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    header = table[0]
+    row = next(r for r in table[1:] if r[header.index("WijkenEnBuurten")] == "BU05180170")
+    row[header.index("AantalInwoners_5")] = "-15"
+    table.append(list(table[10]))  # a duplicate buurt
+    broken = tmp_path / "kwb_fout.csv"
+    with broken.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(table)
+    with pytest.raises(QuarantinedError):
+        demo_platform.ingest(broken, KWB)
+    delivery = demo_platform.metastore.list_deliveries(KWB)[-1]
+    report = demo_platform.quality_report(KWB, delivery_id=delivery.id)
+    title = load_contract(demo.contract_path(KWB)).title.nl
+    path = write_report(tmp_path / "rapport.html", report, title=title)
+
+    for width, name in ((1280, "quality-report-quarantined"), (390, "quality-report-quarantined-mobile")):
+        context = browser.new_context(viewport={"width": width, "height": 900}, offline=True)
+        try:
+            page = context.new_page()
+            requests: list[str] = []
+            page.on("request", lambda request, seen=requests: seen.append(request.url))
+            page.goto(path.as_uri())
+            assert requests == [path.as_uri()], requests  # one file: nothing else is loaded
+            assert page.locator("h1").inner_text() == title
+            assert page.locator(".state").inner_text() == "in quarantaine: niet gepubliceerd"
+            failing = " ".join(page.locator("#quality-table tbody tr.rule--fail").all_inner_texts())
+            assert "range(AantalInwoners_5)" in failing and "unique(WijkenEnBuurten)" in failing
+            assert "rij 3: AantalInwoners_5 = -15" in failing
+            assert page.locator("#profile-table tbody tr").count() == 118
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+            violations = serious_violations(page)
+            assert not violations, "\n".join(violations)
+            screenshot(page, name)
+        finally:
+            context.close()
+
+
 # -- accessibility and screenshots -----------------------------------------------------------
 PAGES = {
     "home": "/",

@@ -10,9 +10,11 @@ dataset classified intern is neither shown nor counted.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import re
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -41,6 +43,8 @@ RECOMMENDED = ("dcat-ap-nl-SHACL-aanbevolen.ttl",)
 SERIALIZATIONS = {"/catalog.ttl": ("text/turtle", "turtle"), "/catalog.jsonld": ("application/ld+json", "json-ld")}
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -284,6 +288,67 @@ def test_the_data_service_is_the_open_data_api(client: TestClient) -> None:
     assert client.get(str(description)).status_code == 200
 
 
+def test_each_dataset_has_its_current_quality_score_as_a_dqv_measurement(
+    client: TestClient, demo_platform: Platform, tmp_path: Path
+) -> None:
+    # a low score too: the real gemeenten file under a contract whose warning rule fails for every
+    # gemeente above 30,000 inhabitants; and a dataset without a version (no score, no measurement)
+    data = demo_contracts()["cbs_kwb_2019_gemeenten"].to_data()
+    data.update(
+        id="gemeenten_klein", quality=[{"rule": "range", "column": "population", "max": 30000, "severity": "warning"}]
+    )
+    contract_file = tmp_path / "gemeenten_klein.yaml"
+    contract_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    demo_platform.register(contract_file)
+    demo_platform.ingest(demo.data_path("cbs_kwb_2019_gemeenten"), "gemeenten_klein")
+    data.update(id="gemeenten_leeg")
+    contract_file = tmp_path / "gemeenten_leeg.yaml"
+    contract_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    demo_platform.register(contract_file)
+
+    metric = URIRef("http://testserver/catalog#metric/quality-score")
+    for path in SERIALIZATIONS:
+        graph = fetch(client, path)
+        datasets = datasets_by_id(graph)
+        assert graph.value(datasets["gemeenten_leeg"], DQV.hasQualityMeasurement) is None
+        for dataset_id, node in datasets.items():
+            view = demo_platform.catalog.show(dataset_id)
+            report = view.quality_of(view.current)
+            if report is None:
+                continue
+            (measurement,) = graph.objects(node, DQV.hasQualityMeasurement)
+            assert (measurement, RDF.type, DQV.QualityMeasurement) in graph
+            assert graph.value(measurement, DQV.isMeasurementOf) == metric
+            assert graph.value(measurement, DQV.computedOn) == node
+            value = graph.value(measurement, DQV.value)
+            assert isinstance(value, Literal) and value.datatype == XSD.decimal, value
+            assert value.toPython() == Decimal(str(report["score"])), dataset_id
+            generated = graph.value(measurement, PROV.generatedAtTime)
+            assert isinstance(generated, Literal) and generated.datatype == XSD.dateTime
+            assert generated.toPython() == view.current.created_at.astimezone(dt.UTC).replace(microsecond=0)
+        scores = {i: graph.value(graph.value(n, DQV.hasQualityMeasurement), DQV.value) for i, n in datasets.items()}
+        assert scores["cbs_kwb_2019_den_haag"] == Literal(Decimal("100.0"), datatype=XSD.decimal)
+        assert scores["gemeenten_klein"] == Literal(Decimal("49.6"), datatype=XSD.decimal)  # 176 of 355 pass
+
+        # one metric for the catalogue, labelled and defined in both languages, in a dimension
+        assert set(graph.subjects(RDF.type, DQV.Metric)) == {metric}
+        assert set(graph.objects(metric, SKOS.prefLabel)) == {
+            Literal("Kwaliteitsscore", lang="nl"),
+            Literal("Quality score", lang="en"),
+        }
+        definitions = {d.language: str(d) for d in graph.objects(metric, SKOS.definition)}  # type: ignore[attr-defined]
+        assert "Een blokkerende regel weegt 2, een waarschuwing 1" in definitions["nl"]
+        assert "A blocking rule weighs 2, a warning 1" in definitions["en"]
+        assert "100 times the weighted mean" in definitions["en"]
+        assert graph.value(metric, DQV.expectedDataType) == XSD.decimal
+        dimension = graph.value(metric, DQV.inDimension)
+        assert {DQV.Dimension, SKOS.Concept} <= set(graph.objects(dimension, RDF.type))
+        assert {lit.language for lit in graph.objects(dimension, SKOS.prefLabel)} == {"nl", "en"}  # type: ignore[attr-defined]
+
+        conforms, found, text = check(graph, NL_MANDATORY)  # still valid with the measurements
+        assert conforms and not [r for r in found if r["severity"] == SH.Violation], text
+
+
 def test_every_access_and_download_url_answers(client: TestClient) -> None:
     graph = fetch(client, "/catalog.ttl")
     urls = sorted({str(u) for u in graph.objects(None, DCAT.accessURL)})
@@ -347,7 +412,10 @@ def test_unknown_themes_licences_and_no_versions_still_make_a_valid_catalogue() 
     base.pop("source")
     own = Contract.model_validate(base)
     secret = Contract.model_validate({**base, "id": "geheime_tabel", "classification": "geheim"})
-    items = [SimpleNamespace(contract=own, versions=[]), SimpleNamespace(contract=secret, versions=[])]
+    items = [
+        SimpleNamespace(contract=own, versions=[], quality_of=lambda version: None),
+        SimpleNamespace(contract=secret, versions=[], quality_of=lambda version: None),
+    ]
     graph = dcat.catalog_graph(items, "https://example.org/")
 
     assert dcat.unmapped_themes(own) == ["iets-nieuws"]
@@ -355,6 +423,8 @@ def test_unknown_themes_licences_and_no_versions_still_make_a_valid_catalogue() 
     assert set(graph.objects(node, DCAT.theme)) == {URIRef(EU + "data-theme/GOVE")}
     assert graph.value(node, DCT.creator) == GEMEENTE_DEN_HAAG  # no source: the city made it
     assert graph.value(node, DCT.modified) is None
+    assert graph.value(node, DQV.hasQualityMeasurement) is None  # no version, no score
+    assert not set(graph.subjects(RDF.type, DQV.Metric))  # and no metric without a measurement
     conforms, found, text = check(graph, NL_MANDATORY)
     assert conforms and not found, text
     conforms, found, text = check(graph, EU_BASE)

@@ -20,8 +20,11 @@ import yaml
 from fastapi.testclient import TestClient
 
 from stadsdata import demo
+from stadsdata.core.contract import load_contract
+from stadsdata.errors import QuarantinedError
 from stadsdata.platform import Platform
 from stadsdata.web import i18n, portal
+from stadsdata.web.quality_report import score_text
 
 KWB = "cbs_kwb_2019_den_haag"
 TEMPLATES = Path(portal.__file__).parent / "templates"
@@ -173,7 +176,8 @@ def test_search_without_query_lists_every_public_dataset_with_facet_counts(clien
     assert facet_counts(page, "classification") == {"openbaar": 5}
     assert facet_counts(page, "licence")["CC-BY-4.0"] == 4
     assert facet_counts(page, "dienst")["Bestuursdienst (BSD)"] >= 1
-    for facet in ("Thema", "Dienst", "Classificatie", "Formaat", "Licentie"):
+    assert sum(facet_counts(page, "quality").values()) == 5 and facet_counts(page, "quality")["hoog"] >= 1
+    for facet in ("Thema", "Dienst", "Classificatie", "Formaat", "Licentie", "Kwaliteit"):
         assert f">{facet}</h3>" in page
 
 
@@ -196,6 +200,44 @@ def test_facets_filter_and_combine(client: TestClient) -> None:
     # Two values of one facet: either.
     either = client.get("/datasets", params=[("theme", "geografie"), ("theme", "digitalisering")]).text
     assert sorted(result_ids(either)) == ["algoritmeregister_2022", "cbs_gemeenten_2024"]
+
+
+def test_quality_facet_labels_filter_and_scores_on_the_cards(
+    client: TestClient, demo_platform: Platform, add_dataset: Callable[..., str]
+) -> None:
+    # the real gemeenten file under a contract whose warning rule fails for every gemeente above 30,000
+    rule = {"rule": "range", "column": "population", "max": 30000, "severity": "warning"}
+    low = add_dataset("gemeenten_klein", quality=[rule])
+    scores = {}
+    for record in demo_platform.catalog.public():
+        view = demo_platform.catalog.show(record.id)
+        scores[record.id] = view.quality_of(view.current)["score"]  # type: ignore[index]
+    assert scores[KWB] == 100.0 and scores[low] == 49.6
+    labels = {"hoog": "hoog (95 of meer)", "midden": "midden (80 tot 95)", "laag": "laag (onder 80)"}
+    buckets = {i: "hoog" if s >= 95 else "midden" if s >= 80 else "laag" for i, s in scores.items()}
+
+    page = client.get("/datasets").text
+    counts = facet_counts(page, "quality")
+    assert counts == {b: list(buckets.values()).count(b) for b in set(buckets.values())}
+    shown = re.findall(
+        r'data-facet="quality" data-value="[^"]*">.*?<span class="facet__label">([^<]*)</span>', page, re.S
+    )
+    assert shown == [labels[b] for b in labels if b in counts]  # best to worst, not by count
+    body = text(page)
+    assert "Kwaliteit 100 van 100" in body and "Kwaliteit 49,6 van 100" in body  # Dutch decimal comma
+    # exactly the datasets of the bucket; the chip names facet and value
+    high = client.get("/datasets", params={"quality": "hoog"}).text
+    assert sorted(result_ids(high)) == sorted(i for i, b in buckets.items() if b == "hoog")
+    assert 'aria-label="Filter Kwaliteit: hoog (95 of meer) verwijderen"' in high
+    assert sorted(result_ids(client.get("/datasets", params={"quality": "laag"}).text)) == sorted(
+        i for i, b in buckets.items() if b == "laag"
+    )
+    ranked = result_ids(client.get("/datasets", params={"sort": "quality"}).text)
+    assert [scores[i] for i in ranked] == sorted(scores.values(), reverse=True)
+    english = client.get("/datasets", params={"quality": "laag", "lang": "en"}).text
+    assert ">Quality</h3>" in english and "low (below 80)" in english and "high (95 or more)" in english
+    assert "Quality 49.6 out of 100" in text(english)
+    assert '<option value="quality">Quality (highest first)</option>' in english
 
 
 def test_sort_by_title_and_by_recent_change(client: TestClient, demo_platform: Platform) -> None:
@@ -507,10 +549,16 @@ def test_every_message_key_used_in_the_templates_exists() -> None:
     # Keys built in templates ("download." ~ format, "facet." ~ name, "search.sort." ~ sort).
     for fmt in ("csv", "csv-excel", "json", "geojson", "parquet"):
         assert f"download.{fmt}" in i18n.MESSAGES and f"download.{fmt}.hint" in i18n.MESSAGES
-    for facet in ("theme", "dienst", "classification", "format", "licence"):
+    for facet in ("theme", "dienst", "classification", "format", "licence", "quality"):
         assert f"facet.{facet}" in i18n.MESSAGES
-    for sort in ("relevance", "title", "updated"):
+    for bucket in ("hoog", "midden", "laag", "onbekend"):
+        assert f"facet.quality.{bucket}" in i18n.MESSAGES
+    for sort in ("relevance", "title", "updated", "quality"):
         assert f"search.sort.{sort}" in i18n.MESSAGES
+    for outcome in ("pass", "fail", "skipped"):  # "quality." ~ outcome in _quality.html
+        assert f"quality.{outcome}" in i18n.MESSAGES
+    for state in ("loaded", "quarantined", "released"):  # t.delivery_state in the HTML report
+        assert f"state.{state}" in i18n.MESSAGES
 
 
 def test_translator_formats_numbers_dates_and_retention() -> None:
@@ -594,12 +642,136 @@ def test_search_pages(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> No
     assert result_ids(beyond) == result_ids(last) and "Pagina 3 van 3" in text(beyond)
 
 
-def test_dataset_page_shows_the_quality_score_and_rules(client: TestClient) -> None:
-    page = client.get("/datasets/cbs_kwb_2019_den_haag").text
-    assert "Kwaliteitsscore van versie 1: 100.0 van 100" in page
-    assert "range(AantalInwoners_5)" in page and "blokkerend" in page and "voldoet" in page
-    assert "0 of 159 rows break it" in page
-    english = client.get("/datasets/cbs_kwb_2019_den_haag?lang=en").text
-    assert "Quality score of version 1: 100.0 out of 100" in english
-    other = client.get("/datasets/cbs_kwb_2019_gemeenten?lang=nl").text
-    assert "Het contract bevat geen kwaliteitsregels." in other
+# -- quality report and column profile ----------------------------------------------------------
+def rule_cells(rows: list[list[str]]) -> dict[str, list[str]]:
+    """Quality-table rows by rule label (the first cell also holds the rule's description)."""
+    return {row[0].split(")", 1)[0] + ")" if "(" in row[0] else row[0]: row[1:] for row in rows}
+
+
+def test_dataset_page_shows_the_quality_score_and_rules(client: TestClient, add_dataset: Callable[..., str]) -> None:
+    page = client.get(f"/datasets/{KWB}").text
+    body = text(page)
+    assert "Kwaliteitsscore van versie 1: 100 van 100" in body
+    rule_count = len(load_contract(demo.contract_path(KWB)).quality)
+    assert f"{rule_count} voldoen 0 voldoen niet" in body
+    assert "Score per versie versie 1: 100" in body
+    rows = tables(page)["quality-table"]
+    # the first cell: the rule's label, then why it exists (the contract's description)
+    assert any(r[0].startswith("range(AantalInwoners_5)Een aantal inwoners is nooit negatief") for r in rows)
+    rules = rule_cells(rows)
+    assert rules["Regel"] == ["Soort", "Ernst", "Uitkomst", "Toelichting"]
+    assert rules["range(AantalInwoners_5)"] == ["bereik", "blokkerend", "✓ voldoet", "0 van 159 rijen voldoen niet"]
+    assert rules["completeness(AantalInwoners_5)"] == [
+        "volledigheid",
+        "blokkerend",
+        "✓ voldoet",
+        "0 van 159 leeg (0,0 %); ten hoogste 0,0 % toegestaan",
+    ]
+    assert rules["row_sum(Mannen_6, Vrouwen_7, AantalInwoners_5)"][:2] == ["rijsom", "waarschuwing"]
+    assert rules["allowed_values(SoortRegio_2)"][0] == "toegestane waarden"
+    assert len(rules) == 1 + rule_count
+    assert 'href="#quality"' in page and 'href="#profile"' in page
+
+    english = client.get(f"/datasets/{KWB}?lang=en").text
+    assert "Quality score of version 1: 100 out of 100" in text(english)
+    rules_en = rule_cells(tables(english)["quality-table"])
+    assert rules_en["range(AantalInwoners_5)"] == ["range", "blocking", "✓ passes", "0 of 159 rows break it"]
+    assert rules_en["completeness(AantalInwoners_5)"][3] == "0 of 159 empty (0.0%); at most 0.0% allowed"
+    no_rules = client.get(f"/datasets/{add_dataset('test_zonder_regels', quality=[])}?lang=nl").text
+    assert "Het contract bevat geen kwaliteitsregels." in no_rules and "Kwaliteitsscore van versie 1: 100" in no_rules
+
+
+def test_dataset_page_shows_the_column_profile(client: TestClient) -> None:
+    page = client.get(f"/datasets/{KWB}").text
+    assert "Kolomprofiel" in page and "gemeten over alle 159 rijen" in text(page)
+    # 118 columns: folded behind one click, like the column table.
+    assert re.search(r'<details class="profile-details">\s*<summary[^>]*>.*Kolomprofiel tonen \(118 kolommen\)', page)
+    profile = {row[0]: row for row in tables(page)["profile-table"]}
+    assert profile["Kolom"] == [
+        "Kolom", "Type", "Leeg", "Verschillend", "Bereik", "Gemiddelde", "Verdeling"
+    ]  # fmt: skip
+    assert len(profile) == 1 + 118
+    # SoortRegio_2: 114 buurten, 44 wijken and the gemeente itself, as bars with their counts.
+    assert profile["SoortRegio_2"] == [
+        "SoortRegio_2", "tekst", "0", "3", "4 tot 8 tekens", "", "Buurt 114 Wijk 44 Gemeente 1"
+    ]  # fmt: skip
+    # AantalInwoners_5: from empty wijken (0) to the whole municipality (537.833), in Dutch numbers.
+    assert profile["AantalInwoners_5"][:6] == [
+        "AantalInwoners_5",
+        "geheel getal",
+        "0",
+        "139",
+        "0 – 537.833",
+        "10.144,9",
+    ]
+    assert profile["IndelingswijzigingWijkenEnBuurten_4"][2] == "1 (0,6 %)"
+    assert profile["WijkenEnBuurten"][6] == "alle waarden verschillend"
+    assert re.search(
+        r'<svg class="histogram"[^>]*role="img"[^>]*>\s*<title>Verdeling in 9 klassen: 0 – 60.000: 158; ', page
+    )
+
+    english = client.get(f"/datasets/{KWB}?lang=en").text
+    profile_en = {row[0]: row for row in tables(english)["profile-table"]}
+    assert profile_en["SoortRegio_2"][1:] == ["text", "0", "3", "4 to 8 characters", "", "Buurt 114 Wijk 44 Gemeente 1"]
+    assert profile_en["AantalInwoners_5"][4:6] == ["0 – 537,833", "10,144.9"]
+    assert "Show the column profile (118 columns)" in english
+
+    # A dataset with few columns shows its profile open; a geometry column has only its empties.
+    geo = client.get("/datasets/cbs_gemeenten_2024?lang=nl").text
+    assert '<details class="profile-details">' not in geo
+    geometry = {row[0]: row for row in tables(geo)["profile-table"]}["geometry"]
+    assert geometry == ["geometry", "geometrie", "0", "", "", "", ""]
+
+
+@pytest.fixture
+def kwb_history(demo_platform: Platform, tmp_path: Path) -> Platform:
+    """The real KWB file three times: v2 with a warning (men + women off by 40 in one wijk), a
+    quarantined delivery (negative count), then that delivery released with a reason (v3)."""
+    with demo.data_path(KWB).open(encoding="utf-8", newline="") as handle:
+        original = list(csv.reader(handle))
+
+    def delivery(name: str, code: str, column: str, value: str) -> Path:
+        table = [list(row) for row in original]
+        header = table[0]
+        row = next(r for r in table[1:] if r[header.index("WijkenEnBuurten")] == code)
+        row[header.index(column)] = value
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(table)
+        return path
+
+    demo_platform.ingest(delivery("waarschuwing.csv", "WK051801", "Mannen_6", "40"), KWB)
+    with pytest.raises(QuarantinedError):
+        demo_platform.ingest(delivery("negatief.csv", "BU05180170", "AantalInwoners_5", "-5"), KWB)
+    quarantined = demo_platform.metastore.list_deliveries(KWB)[-1]
+    demo_platform.release(quarantined.id, "CBS bevestigt de correctie; volgende levering hersteld.")
+    return demo_platform
+
+
+def test_dataset_page_shows_failing_rules_examples_release_and_trend(client: TestClient, kwb_history: Platform) -> None:
+    page = client.get(f"/datasets/{KWB}").text
+    body = text(page)
+    scores = [score_text(kwb_history.quality_report(KWB, n)["score"], "nl") for n in (1, 2, 3)]
+    assert scores[0] == "100" and scores[2] != "100"
+    assert f"Kwaliteitsscore van versie 3: {scores[2]} van 100" in body
+    rule_count = len(load_contract(demo.contract_path(KWB)).quality)
+    assert f"{rule_count - 1} voldoen 1 voldoen niet" in body
+    assert f"Score per versie versie 1: 100 versie 2: {scores[1]} versie 3: {scores[2]}" in body
+    assert re.search(r'<polyline class="score-trend__line" points="0.0,2.0 50.0,[\d.]+ 100.0,[\d.]+"', page)
+    assert (
+        "Ondanks blokkerende bevindingen vrijgegeven door de data-eigenaar: "
+        "CBS bevestigt de correctie; volgende levering hersteld." in body
+    )
+    assert "tester" not in body  # who released it is not shown on the public portal
+    rules = rule_cells(tables(page)["quality-table"])
+    assert rules["range(AantalInwoners_5)"] == [
+        "bereik",
+        "blokkerend",
+        "✗ voldoet niet",
+        "1 van 159 rijen voldoen niet Voorbeelden rij 3: AantalInwoners_5 = -5",
+    ]
+    assert rules["unique(WijkenEnBuurten)"][2] == "✓ voldoet"
+    assert '<tr class="rule rule--fail">' in page
+    english = text(client.get(f"/datasets/{KWB}?lang=en").text)
+    assert "1 of 159 rows break it Examples row 3: AantalInwoners_5 = -5" in english
+    assert "Released despite blocking findings by the data owner: CBS bevestigt" in english

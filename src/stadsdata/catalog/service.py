@@ -33,6 +33,12 @@ class DatasetView:
             return None
         return next((d.details.get("quality") for d in self.deliveries if d.id == version.delivery_id), None)
 
+    def profile_of(self, version: VersionRecord | None) -> dict[str, Any] | None:
+        """The column profile kept with the delivery that became ``version`` (None without one)."""
+        if version is None:
+            return None
+        return next((d.details.get("profile") for d in self.deliveries if d.id == version.delivery_id), None)
+
 
 PUBLIC = "openbaar"
 

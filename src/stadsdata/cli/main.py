@@ -341,7 +341,7 @@ def inbox_show(notice_id: Annotated[int, typer.Argument(help="Notice id.")]) -> 
     out.print(n.body)
     if n.resolved_at is None and n.kind == "quarantine":
         out.print(
-            f"decide: `stadsdata quality report {n.dataset_id}` shows the current version; "
+            f"decide: `stadsdata quality report {n.dataset_id} --delivery {n.delivery_id}` shows its report; "
             f"`stadsdata deliveries release {n.delivery_id} --reason ...` publishes the delivery anyway"
         )
 
@@ -351,18 +351,53 @@ def inbox_show(notice_id: Annotated[int, typer.Argument(help="Notice id.")]) -> 
 def quality_report(
     dataset_id: Annotated[str, typer.Argument(help="Dataset id.")],
     version: Annotated[int | None, typer.Option("--version", help="Version number (default: current).")] = None,
+    delivery: Annotated[
+        int | None, typer.Option("--delivery", help="A delivery's report instead, e.g. a quarantined one.")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the report as one self-contained HTML file.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="nl or en: the details and the HTML file (default: setting lang).")
+    ] = None,
 ) -> None:
-    """The quality report of a version: score, every rule, failing counts and examples."""
+    """The quality report of a version or a delivery: score, every rule, failing counts and examples."""
+    from stadsdata.core.quality_text import describe
+
+    if version is not None and delivery is not None:
+        raise StadsdataError("quality report: give --version or --delivery, not both")
+    if lang not in (None, "nl", "en"):
+        raise StadsdataError(f"quality report: --lang must be nl or en, not {lang!r}")
     with open_platform() as platform:
-        report = platform.quality_report(dataset_id, version)
-    out.print(f"[bold]{dataset_id}[/] version {report['version']}: quality score [bold]{report['score']}[/] / 100")
+        report = platform.quality_report(dataset_id, version, delivery_id=delivery)
+        lang = lang or platform.settings.lang
+        view = platform.catalog.show(dataset_id) if html else None
+    if report["version"] is not None and delivery is None:
+        subject = f"version {report['version']}"
+    else:
+        subject = f"delivery {report['delivery']} ({report['state']})"
+    out.print(f"[bold]{dataset_id}[/] {subject}: quality score [bold]{report['score']}[/] / 100")
     if report.get("released"):
         out.print(f"released despite its report: {report['released']['reason']} ({report['released']['by']})")
     table = Table("rule", "severity", "result", "detail", "examples")
     for r in report["rules"]:
+        result = "skipped" if r.get("skipped") else "pass" if r["passed"] else "FAIL"
         examples = "; ".join(f"row {e['row']}: {e['values']}" for e in r["examples"])
-        table.add_row(r["rule"], r["severity"], "pass" if r["passed"] else "FAIL", r["detail"], examples)
+        table.add_row(r["rule"], r["severity"], result, describe(r, lang), examples)
     out.print(table if report["rules"] else "no quality rules in the contract")
+    if html and view:
+        from stadsdata.web.i18n import Translator
+        from stadsdata.web.quality_report import trend_of, write_report
+
+        t = Translator(lang)
+        try:
+            html.parent.mkdir(parents=True, exist_ok=True)
+            written = write_report(
+                html, report, title=t.text(view.contract.title).value, lang=lang, trend=trend_of(view, t)
+            )
+        except OSError as exc:
+            raise StadsdataError(f"{html}: cannot write the report: {exc.strerror or exc}") from exc
+        out.print(f"wrote {written}")
 
 
 # -- SQL -------------------------------------------------------------------------------------

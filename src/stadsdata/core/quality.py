@@ -185,6 +185,7 @@ def result(rule: Rule, checked: int, failing: int, passed: bool, detail: str, **
         "failing": failing,
         "passed": passed,
         "detail": detail,
+        "description": rule.description,
         "facts": facts,
         "examples": [],
     }

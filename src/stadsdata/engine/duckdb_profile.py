@@ -2,7 +2,8 @@
 
 - Row count: ``count(*)`` over the files, which DuckDB answers from the Parquet footers. It decides
   whether distinct counts are exact (``count(DISTINCT)``, up to ``EXACT_DISTINCT_ROWS`` rows) or
-  estimated (``approx_count_distinct``, HyperLogLog).
+  estimated (``approx_count_distinct``, HyperLogLog); above that size integer and number columns
+  get no distinct count (``None``): the estimate cost more than half of the profile.
 - Scan 1: one SELECT with, for every column, its non-empty count and distinct count and by type
   the minimum, maximum and mean (integer, number: finite values only, plus the count of NaN and
   infinities), the first and last date or time, or the shortest and longest text.
@@ -55,6 +56,7 @@ class _Plan:
     edges: list[int | float] = field(default_factory=list)
     boundaries: list[int | float] = field(default_factory=list)
     histogram: str | None = None  # scan-2 expression, when the column needs one
+    counts: dict[Any, int] = field(default_factory=dict)  # its result: boundary or value -> count
 
     @property
     def shows_values(self) -> bool:
@@ -63,25 +65,20 @@ class _Plan:
 
 def profile(con: duckdb.DuckDBPyConnection, files: list[Path], columns: list[ProfileColumn]) -> dict[str, Any]:
     plans = [_Plan(c) for c in columns]
-    if not files:
-        return {"rows": 0, "columns": [_result(p, 0, exact=True, counts=None) for p in plans]}
-    source = "read_parquet([" + ", ".join(lit(str(f)) for f in files) + "], union_by_name=true)"
-    row = con.execute(f"SELECT count(*) FROM {source}").fetchone()
-    rows = int(row[0]) if row else 0
+    rows = 0
+    if files:
+        source = "read_parquet([" + ", ".join(lit(str(f)) for f in files) + "], union_by_name=true)"
+        rows = int(_one(con, f"SELECT count(*) FROM {source}")[0])
+        _first_scan(con, source, plans, exact=rows <= EXACT_DISTINCT_ROWS)
+        _second_scan(con, source, plans)
     exact = rows <= EXACT_DISTINCT_ROWS
-    for plan in plans:
-        plan.aggregates = _aggregates(plan.column, exact=exact)
-    _scan(con, source, [(p.values, p.aggregates) for p in plans])
+    return {"rows": rows, "columns": [_result(p, rows, exact=exact) for p in plans]}
 
-    for plan in plans:
-        _plan_histogram(plan)
-    counts: dict[int, Any] = {}
-    needed = {i: p.histogram for i, p in enumerate(plans) if p.histogram}
-    if needed:
-        found = con.execute(f"SELECT {', '.join(needed.values())} FROM {source}").fetchone()
-        counts = dict(zip(needed, found or [None] * len(needed), strict=True))
-    results = [_result(p, rows, exact=exact, counts=counts.get(i)) for i, p in enumerate(plans)]
-    return {"rows": rows, "columns": results}
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    row = con.execute(sql).fetchone()
+    assert row is not None  # an aggregate without GROUP BY always returns one row
+    return row
 
 
 # -- scan 1 ----------------------------------------------------------------------------------
@@ -90,18 +87,23 @@ def _aggregates(column: ProfileColumn, *, exact: bool) -> dict[str, str]:
     out = {"filled": f"count({col})"}
     if column.type == ColumnType.geometry:
         return out
-    out["distinct"] = f"count(DISTINCT {col})" if exact else f"approx_count_distinct({col})"
+    if exact:
+        out["distinct"] = f"count(DISTINCT {col})"
+    elif column.type not in NUMERIC:
+        # above EXACT_DISTINCT_ROWS a HyperLogLog estimate, for text, booleans and dates only: on
+        # numbers it cost more than half of a 10-million-row profile (bench/quality.py)
+        out["distinct"] = f"approx_count_distinct({col})"
     if column.values_hidden:
         return out
     if column.type == ColumnType.integer:
         out |= {"min": f"min({col})", "max": f"max({col})", "mean": f"avg({col})"}
     elif column.type == ColumnType.number:
-        finite = f"FILTER (WHERE isfinite({col}))"
+        finite = _finite(col)
         out |= {
-            "min": f"min({col}) {finite}",
-            "max": f"max({col}) {finite}",
-            "mean": f"avg({col}) {finite}",
-            "not_finite": f"count(*) FILTER (WHERE NOT isfinite({col}))",
+            "min": f"min({finite})",
+            "max": f"max({finite})",
+            "mean": f"avg({finite})",
+            "finite": f"count({finite})",
         }
     elif column.type == ColumnType.date:
         out |= {"min": f"CAST(min({col}) AS VARCHAR)", "max": f"CAST(max({col}) AS VARCHAR)"}
@@ -115,19 +117,35 @@ def _aggregates(column: ProfileColumn, *, exact: bool) -> dict[str, str]:
     return out
 
 
-def _scan(con: duckdb.DuckDBPyConnection, source: str, wanted: list[tuple[dict[str, Any], dict[str, str]]]) -> None:
-    """Run every expression of ``wanted`` in one SELECT; fill each dict with its results."""
-    expressions = [e for _, aggregates in wanted for e in aggregates.values()]
+def _finite(col: str) -> str:
+    """A number column without NaN and infinities. (A CASE, not an aggregate FILTER: DuckDB copies
+    every input column for each filtered aggregate, which made scan 1 ten times slower.)"""
+    return f"CASE WHEN isfinite({col}) THEN {col} END"
+
+
+def _first_scan(con: duckdb.DuckDBPyConnection, source: str, plans: list[_Plan], *, exact: bool) -> None:
+    for plan in plans:
+        plan.aggregates = _aggregates(plan.column, exact=exact)
+    expressions = [e for p in plans for e in p.aggregates.values()]
     if not expressions:
         return
-    row = con.execute(f"SELECT {', '.join(expressions)} FROM {source}").fetchone()
-    values = iter(row or [None] * len(expressions))
-    for into, aggregates in wanted:
-        for key in aggregates:
-            into[key] = next(values)
+    values = iter(_one(con, f"SELECT {', '.join(expressions)} FROM {source}"))
+    for plan in plans:
+        plan.values = {key: next(values) for key in plan.aggregates}
 
 
 # -- scan 2 ----------------------------------------------------------------------------------
+def _second_scan(con: duckdb.DuckDBPyConnection, source: str, plans: list[_Plan]) -> None:
+    for plan in plans:
+        _plan_histogram(plan)
+    needed = [p for p in plans if p.histogram]
+    if not needed:
+        return
+    found = _one(con, f"SELECT {', '.join(str(p.histogram) for p in needed)} FROM {source}")
+    for plan, counts in zip(needed, found, strict=True):
+        plan.counts = counts or {}
+
+
 def _plan_histogram(plan: _Plan) -> None:
     column, values = plan.column, plan.values
     if not plan.shows_values:
@@ -144,7 +162,7 @@ def _plan_histogram(plan: _Plan) -> None:
             plan.histogram = f"histogram({col}, [{listed}])"
         else:
             listed = ", ".join(f"CAST({lit(repr(float(b)))} AS DOUBLE)" for b in plan.boundaries)
-            plan.histogram = f"histogram({col}, [{listed}]) FILTER (WHERE isfinite({col}))"
+            plan.histogram = f"histogram({_finite(col)}, [{listed}])"
     elif column.type in COUNTED and 0 < int(values["distinct"]) <= TOP_DISTINCT:
         plan.histogram = f"histogram({col})"
 
@@ -174,11 +192,11 @@ def _bins(low: float, high: float, *, integer: bool) -> tuple[list[int | float],
     if integer:
         edges: list[int | float] = [int(e) for e in exact]
         return edges, [e - 1 for e in edges[1:-1]] + [int(high)]
-    floats: list[float] = [float(exact[0])]
+    floats: list[int | float] = [float(exact[0])]
     for edge in exact[1:]:
         if float(edge) > floats[-1]:  # an edge lost to double precision merges two bins
             floats.append(float(edge))
-    return list(floats), [math.nextafter(e, -math.inf) for e in floats[1:-1]] + [float(high)]
+    return floats, [math.nextafter(e, -math.inf) for e in floats[1:-1]] + [float(high)]
 
 
 def _round_up(value: Decimal) -> Decimal:
@@ -193,7 +211,7 @@ def _round_up(value: Decimal) -> Decimal:
 
 
 # -- the result --------------------------------------------------------------------------------
-def _result(plan: _Plan, rows: int, *, exact: bool, counts: Any) -> dict[str, Any]:
+def _result(plan: _Plan, rows: int, *, exact: bool) -> dict[str, Any]:
     column, values = plan.column, plan.values
     filled = int(values.get("filled") or 0)
     out: dict[str, Any] = {
@@ -203,7 +221,8 @@ def _result(plan: _Plan, rows: int, *, exact: bool, counts: Any) -> dict[str, An
         "share_empty": (rows - filled) / rows if rows else 0.0,
     }
     if column.type != ColumnType.geometry:
-        out["distinct"] = int(values.get("distinct") or 0)
+        counted = exact or column.type not in NUMERIC
+        out["distinct"] = int(values.get("distinct") or 0) if counted else None
         out["distinct_exact"] = exact
     if column.values_hidden:
         out["hidden"] = True
@@ -211,39 +230,38 @@ def _result(plan: _Plan, rows: int, *, exact: bool, counts: Any) -> dict[str, An
     kind = column.type
     if kind == ColumnType.integer:
         out |= {"min": _int(values.get("min")), "max": _int(values.get("max")), "mean": _mean(values.get("mean"))}
-        out["histogram"] = _histogram(plan, counts)
+        out["histogram"] = _histogram(plan)
     elif kind == ColumnType.number:
         out |= {
             "min": _float(values.get("min")),
             "max": _float(values.get("max")),
             "mean": _mean(values.get("mean")),
-            "not_finite": int(values.get("not_finite") or 0),
+            "not_finite": filled - int(values.get("finite") or 0),
         }
-        out["histogram"] = _histogram(plan, counts)
+        out["histogram"] = _histogram(plan)
     elif kind in (ColumnType.date, ColumnType.datetime):
         out |= {"min": values.get("min"), "max": values.get("max")}
     elif kind == ColumnType.string:
         out |= {"min_length": _int(values.get("min_length")), "max_length": _int(values.get("max_length"))}
-        out |= _top(out["distinct"], filled, counts)
+        out |= _top(out["distinct"], filled, plan.counts)
     elif kind == ColumnType.boolean:
-        out |= _top(out["distinct"], filled, counts)
+        out |= _top(out["distinct"], filled, plan.counts)
     return out
 
 
-def _histogram(plan: _Plan, counts: dict[Any, int] | None) -> list[dict[str, Any]]:
+def _histogram(plan: _Plan) -> list[dict[str, Any]]:
     if not plan.edges:
         return []
-    got = counts or {}
     return [
-        {"from": plan.edges[i], "to": plan.edges[i + 1], "count": int(got.get(boundary, 0))}
+        {"from": plan.edges[i], "to": plan.edges[i + 1], "count": int(plan.counts.get(boundary, 0))}
         for i, boundary in enumerate(plan.boundaries)
     ]
 
 
-def _top(distinct: int, filled: int, counts: dict[Any, int] | None) -> dict[str, Any]:
+def _top(distinct: int, filled: int, counts: dict[Any, int]) -> dict[str, Any]:
     if distinct > TOP_DISTINCT:
         return {"top": None, "top_other": None}
-    ranked = sorted((counts or {}).items(), key=lambda item: (-item[1], item[0]))[:TOP]
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP]
     top = [{"value": value, "count": int(n)} for value, n in ranked]
     return {"top": top, "top_other": filled - sum(t["count"] for t in top)}
 

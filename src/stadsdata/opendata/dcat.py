@@ -1,9 +1,11 @@
 """DCAT-AP-NL 3.0: the public catalogue as an RDF graph, built from the dataset contracts.
 
-Pure: ``catalog_graph(datasets, base_url)`` takes the datasets the public may see (a contract and
-its versions each) and returns an rdflib ``Graph`` with one ``dcat:Catalog``, a ``dcat:Dataset``
-per openbaar dataset, a ``dcat:Distribution`` per download format of the rows API and one
-``dcat:DataService`` for that API. ``serialize`` turns it into Turtle or JSON-LD; the web layer
+Pure: ``catalog_graph(datasets, base_url)`` takes the datasets the public may see (a contract,
+its versions and their quality reports each) and returns an rdflib ``Graph`` with one
+``dcat:Catalog``, a ``dcat:Dataset`` per openbaar dataset, a ``dcat:Distribution`` per download
+format of the rows API and one ``dcat:DataService`` for that API; a dataset whose current version
+has a quality report also gets its score as a W3C DQV ``dqv:QualityMeasurement`` of the
+catalogue's one ``dqv:Metric``. ``serialize`` turns it into Turtle or JSON-LD; the web layer
 serves the bytes. Where a contract field is free text and DCAT-AP-NL asks for a URI from a code
 list (themes, licence, frequency, places), the explicit tables below map it; docs/dcat.md lists
 them. Every concept the graph references is typed and labelled, so the shapes can check the
@@ -16,11 +18,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
 from typing import Literal as TypingLiteral
-from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from stadsdata.core.contract import Classification, Contract, UpdateFrequency
@@ -30,6 +33,7 @@ ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 DCT = DCTERMS  # a DefinedNamespace: DCT.title and DCT.format are terms, not str methods
+DQV = Namespace("http://www.w3.org/ns/dqv#")  # W3C Data Quality Vocabulary (not in rdflib.namespace)
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -168,6 +172,39 @@ FREQUENCIES: dict[UpdateFrequency, tuple[str, str, str]] = {
     UpdateFrequency.never: ("NEVER", "nooit", "never"),
 }
 
+#: The quality score (docs/quality.md) as a DQV metric, one resource per catalogue.
+QUALITY_METRIC = {
+    "label": {"nl": "Kwaliteitsscore", "en": "Quality score"},
+    "definition": {
+        "nl": "Score van 0 tot 100 voor een versie van een dataset: 100 maal het gewogen gemiddelde, "
+        "over de kwaliteitsregels in het contract van de dataset, van het aandeel rijen dat aan de regel "
+        "voldoet. Een blokkerende regel weegt 2, een waarschuwing 1; bij een volledigheidsregel telt "
+        "alleen het aandeel lege waarden boven de toegestane grens als fout. Een regel die niet kon "
+        "worden gecontroleerd telt niet mee; zonder regels is de score 100. Berekend bij het laden "
+        "van de versie.",
+        "en": "Score from 0 to 100 for a version of a dataset: 100 times the weighted mean, over the quality "
+        "rules in the dataset's contract, of the share of rows that pass the rule. A blocking rule weighs "
+        "2, a warning 1; for a completeness rule only the share of empty values beyond its allowed bound "
+        "counts as failing. A rule that could not be checked does not count; without rules the score is "
+        "100. Computed when the version is loaded.",
+    },
+}
+#: The metric's dimension: the contract's rules are what the data must conform to. ISO/IEC 25012
+#: names this characteristic "compliance" but has no RDF URIs, and each W3C ldqd dimension covers
+#: only part of the rules (completeness, accuracy, consistency), so the catalogue defines it.
+QUALITY_DIMENSION = {
+    "label": {"nl": "Naleving van het datacontract", "en": "Compliance with the data contract"},
+    "definition": {
+        "nl": "De mate waarin de gegevens voldoen aan de regels in het contract van de dataset: "
+        "volledigheid, bereik, patroon, toegestane waarden, uniciteit, optellingen, verwijzingen naar "
+        "andere datasets, tijdigheid en verandering tussen versies (naar het kenmerk 'compliance' van "
+        "ISO/IEC 25012).",
+        "en": "The degree to which the data adheres to the rules in the dataset's contract: completeness, "
+        "range, pattern, allowed values, uniqueness, sums, references to other datasets, timeliness and "
+        "change between versions (after the 'compliance' characteristic of ISO/IEC 25012).",
+    },
+}
+
 _GEMEENTE_CODE = re.compile(r"\bGM(\d{4})\b")
 _NETHERLANDS = re.compile(r"^\s*Nederland\b")
 
@@ -180,6 +217,10 @@ class PublishedDataset(Protocol):
 
     @property
     def versions(self) -> Sequence[VersionRecord]: ...
+
+    def quality_of(self, version: VersionRecord | None) -> Mapping[str, Any] | None:
+        """The quality report of ``version`` (``score`` 0..100 and ``rules``), None without one."""
+        ...
 
 
 def unmapped_themes(contract: Contract) -> list[str]:
@@ -215,8 +256,10 @@ class _Builder:
             ("dcat", DCAT),
             ("dcatap", DCATAP),
             ("dct", DCT),
+            ("dqv", DQV),
             ("foaf", FOAF),
             ("locn", LOCN),
+            ("prov", PROV),
             ("skos", SKOS),
             ("vcard", VCARD),
         ):
@@ -224,6 +267,9 @@ class _Builder:
         self.catalog = URIRef(f"{self.base}/catalog")
         self.service = URIRef(f"{self.base}/catalog#service/api-v1")
         self.publisher = URIRef(PUBLISHER.uri)
+        self.metric = URIRef(f"{self.base}/catalog#metric/quality-score")
+        self.dimension = URIRef(f"{self.base}/catalog#dimension/contract-compliance")
+        self.measured = False  # whether any dataset has a measurement (then the metric is described)
 
     # -- small helpers --------------------------------------------------------------------
     def add(self, subject: Node, predicate: URIRef, obj: Node) -> None:
@@ -396,11 +442,37 @@ class _Builder:
             self.add(node, DCT.issued, _timestamp(issued))
             self.add(node, DCT.modified, _timestamp(modified))
             self.add(node, DCAT.version, Literal(str(versions[-1].number)))
+            report = item.quality_of(versions[-1])
+            if report and report.get("score") is not None:
+                self.add(node, DQV.hasQualityMeasurement, self.measurement(node, c.id, versions[-1], report["score"]))
         licence, rights = self.licence(c)
         formats = formats_for(c)
         for fmt in formats:
             self.add(node, DCAT.distribution, self.distribution(c, fmt, licence, rights, issued, modified))
         return node, [t for t in themes if str(t).startswith(DATA_THEME)], modified
+
+    def measurement(self, dataset: URIRef, dataset_id: str, version: VersionRecord, score: float) -> URIRef:
+        """The current version's quality score as a ``dqv:QualityMeasurement`` of the catalogue's metric."""
+        node = self.typed(
+            f"{self.base}/catalog#dataset/{dataset_id}/version/{version.number}/quality", DQV.QualityMeasurement
+        )
+        self.add(node, DQV.isMeasurementOf, self.metric)
+        self.add(node, DQV.computedOn, dataset)
+        self.add(node, DQV.value, Literal(Decimal(str(score)), datatype=XSD.decimal))
+        self.add(node, PROV.generatedAtTime, _timestamp(version.created_at))
+        self.measured = True
+        return node
+
+    def quality_metric(self) -> None:
+        """The metric and its dimension, described once, when a dataset has a measurement."""
+        metric = self.typed(self.metric, DQV.Metric)
+        self.texts(metric, SKOS.prefLabel, QUALITY_METRIC["label"])
+        self.texts(metric, SKOS.definition, QUALITY_METRIC["definition"])
+        self.add(metric, DQV.expectedDataType, XSD.decimal)
+        self.add(metric, DQV.inDimension, self.dimension)
+        dimension = self.typed(self.dimension, DQV.Dimension, SKOS.Concept)
+        self.texts(dimension, SKOS.prefLabel, QUALITY_DIMENSION["label"])
+        self.texts(dimension, SKOS.definition, QUALITY_DIMENSION["definition"])
 
     def distribution(
         self,
@@ -537,6 +609,8 @@ def catalog_graph(datasets: Iterable[PublishedDataset], base_url: str) -> Graph:
             modified.append(changed)
     builder.data_service(nodes, themes)
     builder.catalogue(nodes, modified)
+    if builder.measured:
+        builder.quality_metric()
     return builder.g
 
 

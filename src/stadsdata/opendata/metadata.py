@@ -109,6 +109,9 @@ class DatasetCardPublic(BaseModel):
     rows: int | None
     version: int | None
     updated_at: dt.datetime | None
+    quality_score: float | None = Field(
+        None, description="0-100, the current version's quality score (see docs/quality.md); null without one"
+    )
     links: CardLinks
 
 
@@ -231,6 +234,7 @@ def card_document(card: DatasetCard, lang: str, base: str) -> DatasetCardPublic:
         rows=card.rows,
         version=card.version,
         updated_at=card.updated_at,
+        quality_score=card.quality_score,
         links=CardLinks(self=api, rows=f"{api}/rows", portal=f"{base}/datasets/{card.id}"),
     )
 

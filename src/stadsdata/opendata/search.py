@@ -5,6 +5,10 @@ occur somewhere in the dataset's texts (id, titles, descriptions, themes, keywor
 column names and descriptions); relevance weighs where it occurs (title before keywords and
 themes before columns). Facets count the datasets that match the query and the *other* facets'
 selections, so a user sees how many results each value would give.
+
+The ``quality`` facet buckets the current version's quality score (docs/quality.md): ``hoog``
+(95 or more), ``midden`` (80 to 95), ``laag`` (under 80) and ``onbekend`` (no version yet, or a
+version without a report). The scores come from the metastore in one query, never from the data.
 """
 
 from __future__ import annotations
@@ -13,13 +17,18 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal, get_args
 
 from stadsdata.catalog import Catalog
 from stadsdata.errors import StadsdataError
 
-FACETS = ("theme", "dienst", "classification", "format", "licence")
-SORTS = ("relevance", "title", "updated")
+FACETS = ("theme", "dienst", "classification", "format", "licence", "quality")
+SORTS = ("relevance", "title", "updated", "quality")
+#: Values of the quality facet, best first (the order they are listed in).
+QualityBucket = Literal["hoog", "midden", "laag", "onbekend"]
+QUALITY_BUCKETS: tuple[str, ...] = get_args(QualityBucket)
+QUALITY_HIGH = 95.0  # a score of at least this is "hoog"
+QUALITY_MEDIUM = 80.0  # at least this (and below QUALITY_HIGH) is "midden"; below it "laag"
 MAX_LIMIT = 200
 
 
@@ -43,7 +52,8 @@ class DatasetCard:
     rows: int | None
     version: int | None
     updated_at: dt.datetime | None
-    score: float = 0.0
+    quality_score: float | None = None  # the current version's quality score, 0..100
+    score: float = 0.0  # relevance to the query
 
     def text(self, field: str, lang: str) -> str:
         values: dict[str, str] = getattr(self, field)
@@ -103,6 +113,15 @@ def _score(words: list[str], fields: list[tuple[float, str]]) -> float:
     return total
 
 
+def quality_bucket(score: float | None) -> str:
+    """The quality facet's value for a score: hoog, midden, laag, or onbekend without one."""
+    if score is None:
+        return "onbekend"
+    if score >= QUALITY_HIGH:
+        return "hoog"
+    return "midden" if score >= QUALITY_MEDIUM else "laag"
+
+
 def _facet_values(card: DatasetCard, facet: str) -> list[str]:
     if facet == "theme":
         return card.themes
@@ -112,6 +131,8 @@ def _facet_values(card: DatasetCard, facet: str) -> list[str]:
         return [card.classification]
     if facet == "format":
         return card.formats
+    if facet == "quality":
+        return [quality_bucket(card.quality_score)]
     return [card.licence]
 
 
@@ -122,10 +143,10 @@ def cards(catalog: Catalog) -> list[DatasetCard]:
 
 def _cards_and_contracts(catalog: Catalog) -> list[tuple[DatasetCard, dict[str, Any]]]:
     out = []
+    current_versions = catalog.metastore.current_versions()
     for record in catalog.public():
         contract = record.contract
-        versions = catalog.metastore.list_versions(record.id)
-        current = versions[-1] if versions else None
+        current, quality_score = current_versions.get(record.id, (None, None))
         card = DatasetCard(
             id=record.id,
             title=dict(contract.get("title", {})),
@@ -139,6 +160,7 @@ def _cards_and_contracts(catalog: Catalog) -> list[tuple[DatasetCard, dict[str, 
             rows=current.row_count if current else None,
             version=current.number if current else None,
             updated_at=current.created_at if current else record.updated_at,
+            quality_score=quality_score,
         )
         out.append((card, contract))
     return out
@@ -180,12 +202,17 @@ def search_datasets(
             if passes(card, skip=facet):
                 for value in dict.fromkeys(_facet_values(card, facet)):
                     counts[value] = counts.get(value, 0) + 1
-        facets[facet] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if facet == "quality":  # a scale: always best to worst
+            facets[facet] = [(v, counts[v]) for v in QUALITY_BUCKETS if v in counts]
+        else:
+            facets[facet] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     hits = [c for c in matched if passes(c)]
     if sort == "title":
         hits.sort(key=lambda c: _fold(c.text("title", lang)))
     elif sort == "updated":
         hits.sort(key=lambda c: c.updated_at.timestamp() if c.updated_at else 0.0, reverse=True)
+    elif sort == "quality":  # best first, datasets without a score last; ties by title
+        hits.sort(key=lambda c: (c.quality_score is None, -(c.quality_score or 0.0), _fold(c.text("title", lang))))
     else:
         hits.sort(key=lambda c: (-c.score, _fold(c.text("title", lang))))
     return SearchResult(hits[offset : offset + limit], len(hits), facets, q, filters, sort)

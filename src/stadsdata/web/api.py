@@ -24,7 +24,7 @@ from stadsdata.opendata.export import Format
 from stadsdata.opendata.metadata import DatasetList, DatasetPublic, RowsPage, dataset_document, list_document
 from stadsdata.opendata.query import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, RowsRequest
 from stadsdata.opendata.rows import RowsService, VersionView
-from stadsdata.opendata.search import FACETS, search_datasets
+from stadsdata.opendata.search import FACETS, QualityBucket, search_datasets
 from stadsdata.opendata.search import MAX_LIMIT as MAX_SEARCH_LIMIT
 from stadsdata.platform import Platform
 
@@ -85,7 +85,16 @@ def list_datasets(
     classification: Annotated[list[str], Query(description="Facet: classification")] = [],  # noqa: B006
     format: Annotated[list[str], Query(description="Facet: download format (CSV, GeoJSON, ...)")] = [],  # noqa: B006,A002
     licence: Annotated[list[str], Query(description="Facet: licence")] = [],  # noqa: B006
-    sort: Literal["relevance", "title", "updated"] = "relevance",
+    quality: Annotated[
+        list[QualityBucket],
+        Query(
+            description="Facet: current version's quality score: hoog (>= 95), midden (80-95), laag (< 80), onbekend"
+        ),
+    ] = [],  # noqa: B006
+    sort: Annotated[
+        Literal["relevance", "title", "updated", "quality"],
+        Query(description="relevance, title (A-Z), updated (newest first) or quality (highest score first)"),
+    ] = "relevance",
     lang: Literal["nl", "en"] = "nl",
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=0, le=MAX_SEARCH_LIMIT)] = 50,
@@ -101,6 +110,7 @@ def list_datasets(
         "classification": classification,
         "format": format,
         "licence": licence,
+        "quality": list(quality),
     }
     filters = {k: v for k, v in selected.items() if k in FACETS and v}
     result = search_datasets(

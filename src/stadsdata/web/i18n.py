@@ -91,6 +91,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.sort.relevance": ("Relevantie", "Relevance"),
     "search.sort.title": ("Titel (A-Z)", "Title (A-Z)"),
     "search.sort.updated": ("Laatst gewijzigd", "Recently changed"),
+    "search.sort.quality": ("Kwaliteit (hoogste eerst)", "Quality (highest first)"),
     "search.sort.apply": ("Sorteren", "Sort"),
     "search.pages": ("Pagina's", "Pages"),
     "search.previous": ("Vorige", "Previous"),
@@ -101,10 +102,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "facet.classification": ("Classificatie", "Classification"),
     "facet.format": ("Formaat", "Format"),
     "facet.licence": ("Licentie", "Licence"),
+    "facet.quality": ("Kwaliteit", "Quality"),
+    "facet.quality.hoog": ("hoog (95 of meer)", "high (95 or more)"),
+    "facet.quality.midden": ("midden (80 tot 95)", "medium (80 to 95)"),
+    "facet.quality.laag": ("laag (onder 80)", "low (below 80)"),
+    "facet.quality.onbekend": ("onbekend", "unknown"),
     "facet.count": ("{count} datasets", "{count} datasets"),
     "card.updated": ("Gewijzigd {date}", "Changed {date}"),
     "card.rows": ("{rows} rijen", "{rows} rows"),
     "card.formats": ("Formaten", "Formats"),
+    "card.quality": ("Kwaliteit {score} van 100", "Quality {score} out of 100"),
     "card.matched_columns": ("Gevonden in kolommen", "Found in columns"),
     # dataset page
     "dataset.contents": ("Op deze pagina", "On this page"),
@@ -201,13 +208,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quality.detail": ("Toelichting", "Detail"),
     "quality.pass": ("voldoet", "passes"),
     "quality.fail": ("voldoet niet", "fails"),
-    "quality.blocking": ("blokkerend", "blocking"),
-    "quality.warning": ("waarschuwing", "warning"),
     "quality.none": ("Het contract bevat geen kwaliteitsregels.", "The contract has no quality rules."),
     "quality.released": (
         "Ondanks blokkerende bevindingen vrijgegeven door de data-eigenaar: {reason}",
         "Released despite blocking findings by the data owner: {reason}",
     ),
+    # quality report and column profile (templates/_quality.html, also the HTML report)
+    "quality.score.delivery": (
+        "Kwaliteitsscore van levering {delivery}: {score} van 100",
+        "Quality score of delivery {delivery}: {score} out of 100",
+    ),
+    "quality.caption.delivery": (
+        "De kwaliteitsregels uit het contract, gecontroleerd bij het ontvangen van deze levering",
+        "The contract's quality rules, checked when this delivery was received",
+    ),
+    "quality.counts": ("Uitkomsten", "Results"),
+    "quality.count.pass": ("voldoen", "pass"),
+    "quality.count.fail": ("voldoen niet", "fail"),
+    "quality.count.skipped": ("niet gecontroleerd", "not checked"),
+    "quality.kind": ("Soort", "Kind"),
+    "quality.skipped": ("niet gecontroleerd", "not checked"),
+    "quality.examples": ("Voorbeelden", "Examples"),
+    "quality.example.row": ("rij {row}", "row {row}"),
+    "quality.value.empty": ("leeg", "empty"),
+    "quality.value.hidden": ("verborgen (persoonsgegevens)", "hidden (personal data)"),
+    "quality.released.by": (
+        "Ondanks blokkerende bevindingen vrijgegeven door {by} (levering {delivery}): {reason}",
+        "Released despite blocking findings by {by} (delivery {delivery}): {reason}",
+    ),
+    "quality.trend": ("Score per versie", "Score per version"),
+    "quality.trend.item": ("versie {n}", "version {n}"),
+    "dataset.profile": ("Kolomprofiel", "Column profile"),
+    "profile.intro": (
+        "Wat er in elke kolom staat, gemeten over alle {rows} rijen bij het laden: lege waarden, "
+        "verschillende waarden, het bereik, het gemiddelde en de verdeling.",
+        "What each column holds, measured over all {rows} rows when loaded: empty values, distinct "
+        "values, the range, the mean and the distribution.",
+    ),
+    "profile.caption": ("Profiel van de {count} kolommen", "Profile of the {count} columns"),
+    "profile.show": ("Kolomprofiel tonen ({count} kolommen)", "Show the column profile ({count} columns)"),
+    "profile.hide": ("Profiel verbergen", "Hide the profile"),
+    "profile.column": ("Kolom", "Column"),
+    "profile.type": ("Type", "Type"),
+    "profile.empty": ("Leeg", "Empty"),
+    "profile.distinct": ("Verschillend", "Distinct"),
+    "profile.range": ("Bereik", "Range"),
+    "profile.mean": ("Gemiddelde", "Mean"),
+    "profile.distribution": ("Verdeling", "Distribution"),
+    "profile.length": ("{low} tot {high} tekens", "{low} to {high} characters"),
+    "profile.length.same": ("{n} tekens", "{n} characters"),
+    "profile.length.one": ("1 teken", "1 character"),
+    "profile.hidden": ("waarden verborgen (persoonsgegevens)", "values hidden (personal data)"),
+    "profile.unique": ("alle waarden verschillend", "every value different"),
+    "profile.many": ("te veel verschillende waarden", "too many different values"),
+    "profile.other": ("overige", "other"),
+    "profile.histogram": ("Verdeling in {bins} klassen", "Distribution in {bins} bins"),
+    "profile.not_finite": ("{count} niet eindig", "{count} not finite"),
+    "profile.estimated": (
+        "Een ≈ voor een aantal verschillende waarden betekent een schatting.",
+        "A ≈ before a number of distinct values means an estimate.",
+    ),
+    "profile.none": ("Er is geen kolomprofiel van deze versie.", "There is no column profile of this version."),
+    "report.title": ("Kwaliteitsrapport: {title}", "Quality report: {title}"),
+    "report.eyebrow": ("Kwaliteitsrapport", "Quality report"),
+    "report.facts": ("Over dit rapport", "About this report"),
+    "report.dataset": ("Dataset", "Dataset"),
+    "report.version": ("Versie", "Version"),
+    "report.delivery": ("Levering", "Delivery"),
+    "report.state": ("Status", "State"),
+    "report.rows": ("Rijen", "Rows"),
+    "report.made": ("Gemaakt op", "Made on"),
+    "report.footer": (
+        "Gemaakt met Stadsdata. De regels en hun ernst staan in het contract van de dataset.",
+        "Made with Stadsdata. The rules and their severity are in the dataset's contract.",
+    ),
+    "state.loaded": ("geladen", "loaded"),
+    "state.quarantined": ("in quarantaine: niet gepubliceerd", "quarantined: not published"),
+    "state.released": ("vrijgegeven", "released"),
+    "state.rejected": ("afgewezen", "rejected"),
+    "state.interrupted": ("onderbroken", "interrupted"),
     "preview.caption": (
         "De eerste {shown} van {total} rijen (versie {version})",
         "The first {shown} of {total} rows (version {version})",
@@ -482,14 +561,22 @@ class Translator:
         key = f"changes.{kind}"
         return self(key) if key in MESSAGES else kind.replace("_", " ")
 
+    def delivery_state(self, state: str) -> str:
+        """A delivery's state (loaded, quarantined, released, ...) in words."""
+        key = f"state.{state}"
+        return self(key) if key in MESSAGES else state
+
     def facet_value(self, facet: str, value: str) -> str:
-        """How a facet value reads: themes and classifications get labels; the rest is as stored."""
+        """How a facet value reads: themes, classifications, licences and quality buckets get labels;
+        the rest is as stored."""
         if facet == "theme":
             return self.theme(value)
         if facet == "classification":
             return self.classification(value)
         if facet == "licence":
             return self.licence(value)
+        if facet == "quality" and f"facet.quality.{value}" in MESSAGES:
+            return self(f"facet.quality.{value}")
         return value
 
     def retention(self, period: str) -> str:

@@ -26,8 +26,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from stadsdata.catalog import Catalog
 from stadsdata.catalog.service import DatasetView
 from stadsdata.errors import StadsdataError
-from stadsdata.opendata.search import FACETS, SORTS, SearchResult, search_datasets
+from stadsdata.opendata.search import FACETS, QUALITY_BUCKETS, SORTS, SearchResult, search_datasets
 from stadsdata.web.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, Translator, resolve_language
+from stadsdata.web.quality_report import profile_view, quality_view, trend_of
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
@@ -114,12 +115,18 @@ def dataset(request: Request, dataset_id: str) -> Response:
     current = view.current
     preview = _preview(catalog, view, None) if current else None
     formats = {d.id: d.format for d in view.deliveries}
-    quality = view.quality_of(current)
+    t = _translator(request)
+    quality = profile = None
+    if current:
+        report = {**(view.quality_of(current) or {"score": 100.0, "rules": []}), "version": current.number}
+        quality = quality_view(report, t, trend=trend_of(view, t))
+        profile = profile_view(view.profile_of(current), t)
     return _render(
         request,
         "dataset.html",
         {
             "quality": quality,
+            "profile": profile,
             "view": view,
             "contract": view.contract,
             "current": current,
@@ -165,7 +172,8 @@ def version(request: Request, dataset_id: str, number: str) -> Response:
 
 # -- page parts ----------------------------------------------------------------------------
 def _facets(t: Translator, result: SearchResult, state: SearchState) -> list[Facet]:
-    """Each facet's values with counts and toggle links, most results first, then by label."""
+    """Each facet's values with counts and toggle links, most results first, then by label
+    (quality values in their own order, best to worst)."""
     facets = []
     for name in FACETS:
         selected = result.filters.get(name, [])
@@ -176,7 +184,10 @@ def _facets(t: Translator, result: SearchResult, state: SearchState) -> list[Fac
             FacetValue(value, t.facet_value(name, value), count, value in selected, state.toggle(name, value))
             for value, count in counts.items()
         ]
-        values.sort(key=lambda v: (-v.count, v.label.lower()))
+        if name == "quality":  # a scale: best to worst, whatever the counts
+            values.sort(key=lambda v: QUALITY_BUCKETS.index(v.value) if v.value in QUALITY_BUCKETS else 99)
+        else:
+            values.sort(key=lambda v: (-v.count, v.label.lower()))
         facets.append(Facet(name, values))
     return facets
 
