@@ -457,13 +457,45 @@ def test_metadata_carries_the_quality_report(client: TestClient) -> None:
     rules = {r["rule"]: r for r in body["quality"]["rules"]}
     assert rules["range(AantalInwoners_5)"] == {
         "rule": "range(AantalInwoners_5)",
+        "kind": "range",
+        "columns": ["AantalInwoners_5"],
         "severity": "blocking",
         "passed": True,
+        "skipped": None,
         "checked": 159,
         "failing": 0,
         "detail": "0 of 159 rows break it",
+        "description": "Een aantal inwoners is nooit negatief (wijken zonder bewoners hebben 0).",
+        "examples": [],
     }
     assert [v["quality_score"] for v in body["versions"]] == [100.0]
+    # a failing warning of the real register: its examples are the real rows
+    register = client.get("/api/v1/datasets/algoritmeregister_2022").json()["quality"]
+    [typed] = [r for r in register["rules"] if r["rule"] == "allowed_values(type)"]
+    assert (typed["passed"], typed["failing"], typed["severity"]) == (False, 3, "warning")
+    assert typed["examples"][0]["values"] == {"type": "rule based"}
+
+
+def test_profile_of_a_version(client: TestClient) -> None:
+    body = client.get(f"/api/v1/datasets/{KWB}").json()
+    assert body["links"]["profile"].endswith(f"/api/v1/datasets/{KWB}/profile")
+    profile = client.get(f"/api/v1/datasets/{KWB}/profile").json()
+    assert (profile["dataset"], profile["version"], profile["rows"]) == (KWB, 1, 159)
+    columns = {c["name"]: c for c in profile["columns"]}
+    assert len(columns) == 118
+    kind = columns["SoortRegio_2"]
+    assert kind["top"] == [
+        {"value": "Buurt", "count": 114},
+        {"value": "Wijk", "count": 44},
+        {"value": "Gemeente", "count": 1},
+    ]
+    inhabitants = columns["AantalInwoners_5"]
+    assert (inhabitants["min"], inhabitants["max"], inhabitants["empty"]) == (0, 537833, 0)
+    assert sum(b["count"] for b in inhabitants["histogram"]) == 159
+    assert client.get(f"/api/v1/datasets/{KWB}/profile", params={"version": 1}).json() == profile
+    missing = client.get(f"/api/v1/datasets/{KWB}/profile", params={"version": 9})
+    assert missing.status_code == 404 and "has no version 9" in missing.json()["detail"]
+    assert client.get("/api/v1/datasets/bestaat_niet/profile").status_code == 404
 
 
 def test_quality_facet_filter_sort_and_score_on_the_cards(client: TestClient, tmp_path: Path) -> None:

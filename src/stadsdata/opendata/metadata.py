@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from stadsdata.catalog.service import DatasetView
+from stadsdata.errors import NotFoundError
+from stadsdata.metastore.records import VersionRecord
 from stadsdata.opendata.export import Format
 from stadsdata.opendata.search import DatasetCard, SearchResult
 
@@ -40,13 +42,64 @@ class VersionPublic(BaseModel):
     quality_score: float | None = Field(None, description="0-100, from the contract's quality rules at load")
 
 
+class QualityExamplePublic(BaseModel):
+    row: int = Field(description="data row in the delivered file (1-based, header not counted)")
+    values: dict[str, Any] = Field(description="the rule's columns; personal data as '<hidden: personal data>'")
+
+
 class QualityRulePublic(BaseModel):
     rule: str
+    kind: str = Field(description="completeness, range, pattern, allowed_values, unique, row_sum, reference, ...")
+    columns: list[str]
     severity: str
     passed: bool
+    skipped: str | None = Field(None, description="why the rule was not checked (then it is not scored)")
     checked: int
     failing: int
     detail: str
+    description: str | None = Field(None, description="why the rule exists, from the contract")
+    examples: list[QualityExamplePublic] = Field(description="a few failing rows")
+
+
+class HistogramBinPublic(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: int | float = Field(alias="from")
+    to: int | float
+    count: int
+
+
+class TopValuePublic(BaseModel):
+    value: str | bool | int | float | None
+    count: int
+
+
+class ColumnProfilePublic(BaseModel):
+    """One column's profile; which fields are present depends on its type (see docs/quality.md)."""
+
+    name: str
+    type: str
+    empty: int
+    share_empty: float
+    distinct: int | None = None
+    distinct_exact: bool | None = None
+    hidden: bool = Field(False, description="personal data: only empties and the distinct count")
+    min: int | float | str | None = None
+    max: int | float | str | None = None
+    mean: float | None = None
+    not_finite: int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    histogram: list[HistogramBinPublic] | None = None
+    top: list[TopValuePublic] | None = None
+    top_other: int | None = None
+
+
+class ProfilePublic(BaseModel):
+    dataset: str
+    version: int
+    rows: int
+    columns: list[ColumnProfilePublic]
 
 
 class QualityPublic(BaseModel):
@@ -65,6 +118,7 @@ class OwnerPublic(BaseModel):
 class DatasetLinks(BaseModel):
     self: str
     rows: str
+    profile: str = Field(description="the current version's column profile")
     downloads: dict[str, str] = Field(description="format -> URL of the current version as a file")
     portal: str
 
@@ -175,7 +229,19 @@ def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
         quality = QualityPublic(
             score=current_report["score"],
             rules=[
-                QualityRulePublic(**{k: r[k] for k in ("rule", "severity", "passed", "checked", "failing", "detail")})
+                QualityRulePublic(
+                    rule=r["rule"],
+                    kind=r.get("kind") or r["rule"].split("(")[0],
+                    columns=r.get("columns") or [],
+                    severity=r["severity"],
+                    passed=r["passed"],
+                    skipped=r.get("skipped"),
+                    checked=r["checked"],
+                    failing=r["failing"],
+                    detail=r["detail"],
+                    description=r.get("description"),
+                    examples=[QualityExamplePublic(**e) for e in r.get("examples") or []],
+                )
                 for r in current_report["rules"]
             ],
             released=bool(current_report.get("released")),
@@ -213,6 +279,7 @@ def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
         links=DatasetLinks(
             self=api,
             rows=f"{api}/rows",
+            profile=f"{api}/profile",
             downloads={f.value: f"{api}/rows?format={f.value}" for f in formats_of(view) if f != Format.json},
             portal=f"{base}/datasets/{c.id}",
         ),
@@ -252,4 +319,17 @@ def list_document(
         datasets=[card_document(c, lang, base) for c in result.cards],
         facets={k: [FacetValue(value=v, count=n) for v, n in values] for k, values in result.facets.items()},
         next=next_url,
+    )
+
+
+def profile_document(view: DatasetView, version: VersionRecord) -> ProfilePublic:
+    """The column profile computed when ``version`` was loaded (404 for a version without one)."""
+    profile = view.profile_of(version)
+    if profile is None:
+        raise NotFoundError(f"version {version.number} of {view.record.id!r} has no column profile")
+    return ProfilePublic(
+        dataset=view.record.id,
+        version=version.number,
+        rows=profile["rows"],
+        columns=[ColumnProfilePublic.model_validate(c) for c in profile["columns"]],
     )

@@ -125,18 +125,22 @@ class RowsService:
             view = self._datasets.put(key, self.catalog.public_view(dataset_id))
         return view
 
-    def version(self, dataset_id: str, number: int | None = None) -> VersionView:
+    def version_record(self, dataset_id: str, number: int | None = None) -> tuple[DatasetView, VersionRecord]:
+        """The public dataset and one of its versions (default: the current one), or a clear 404."""
         view = self.dataset(dataset_id)
         if not view.versions:
             raise NotFoundError(f"dataset {dataset_id!r} has no data yet (no version has been loaded)")
         if number is None:
-            version = view.versions[-1]
-        else:
-            version = next((v for v in view.versions if v.number == number), None)
-            if version is None:
-                raise NotFoundError(
-                    f"dataset {dataset_id!r} has no version {number}; its versions are 1 to {view.versions[-1].number}"
-                )
+            return view, view.versions[-1]
+        version = next((v for v in view.versions if v.number == number), None)
+        if version is None:
+            raise NotFoundError(
+                f"dataset {dataset_id!r} has no version {number}; its versions are 1 to {view.versions[-1].number}"
+            )
+        return view, version
+
+    def version(self, dataset_id: str, number: int | None = None) -> VersionView:
+        view, version = self.version_record(dataset_id, number)
         key = (view.record.id, view.record.created_at, version.number, version.storage_version, version.content_sha256)
         cached = self._versions.get(key)
         if cached is not None and cached.dataset is view:

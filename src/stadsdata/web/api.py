@@ -21,7 +21,15 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from stadsdata.opendata import export
 from stadsdata.opendata.export import Format
-from stadsdata.opendata.metadata import DatasetList, DatasetPublic, RowsPage, dataset_document, list_document
+from stadsdata.opendata.metadata import (
+    DatasetList,
+    DatasetPublic,
+    ProfilePublic,
+    RowsPage,
+    dataset_document,
+    list_document,
+    profile_document,
+)
 from stadsdata.opendata.query import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, RowsRequest
 from stadsdata.opendata.rows import RowsService, VersionView
 from stadsdata.opendata.search import FACETS, QualityBucket, search_datasets
@@ -129,6 +137,26 @@ def get_dataset(request: Request, dataset_id: str) -> DatasetPublic:
     rows, its downloads and its portal page."""
     view = _service(request).dataset(dataset_id)
     return dataset_document(view, _base(request))
+
+
+@router.get(
+    "/datasets/{dataset_id}/profile",
+    response_model=ProfilePublic,
+    response_model_by_alias=True,
+    response_model_exclude_none=True,
+    responses=ERRORS,
+    summary="Column profile of a version",
+)
+def get_profile(
+    request: Request,
+    dataset_id: str,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Version number (default: current)")] = None,
+) -> ProfilePublic:
+    """Per column of one version: empty values, distinct values, and by type minimum, maximum, mean,
+    a histogram or the most frequent values, as computed by the engine when the version was loaded
+    (see docs/quality.md). Personal-data columns show only their empties and distinct count."""
+    view, record = _service(request).version_record(dataset_id, version)
+    return profile_document(view, record)
 
 
 # -- rows ----------------------------------------------------------------------------------------
