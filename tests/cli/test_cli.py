@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from stadsdata import demo
-
-
-def stadsdata(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STADSDATA_")}
-    return subprocess.run(
-        [sys.executable, "-m", "stadsdata.cli.main", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+from tests.cli.run import stadsdata
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from stadsdata import demo
 from stadsdata.core.contract import load_contract
 from stadsdata.errors import NotFoundError, QuarantinedError
 from stadsdata.platform import Platform
+from tests.cli.run import stadsdata
 
 KWB = "cbs_kwb_2019_den_haag"
 
@@ -71,18 +69,6 @@ def test_a_release_resolves_the_notice(quarantined: tuple[Platform, int]) -> Non
     [notice] = platform.metastore.list_notices(open_only=False)
     assert notice.status == "resolved"
     assert notice.resolution == f"version {result.version} loaded from delivery {result.delivery_id}"
-
-
-def stadsdata(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STADSDATA_")}
-    env["COLUMNS"] = "250"
-    return subprocess.run(
-        [sys.executable, "-m", "stadsdata.cli.main", "--home", str(home), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
 
 
 def test_inbox_and_deliveries_on_the_command_line(quarantined: tuple[Platform, int]) -> None:

@@ -533,7 +533,7 @@ def test_every_message_has_dutch_and_english_with_the_same_placeholders() -> Non
         assert nl.strip() and en.strip(), key
         fields = lambda s: sorted(f for _, f, _, _ in Formatter().parse(s) if f)  # noqa: E731
         assert fields(nl) == fields(en), key
-    for table in (i18n.THEMES, i18n.CLASSIFICATIONS, i18n.UPDATE_FREQUENCIES, i18n.PERSONAL_DATA, i18n.COLUMN_TYPES):
+    for table in (i18n.THEMES, i18n.CLASSIFICATIONS, i18n.FREQUENCY_LABELS, i18n.PERSONAL_DATA, i18n.COLUMN_TYPES):
         for key, (nl, en) in table.items():
             assert nl and en, key
 

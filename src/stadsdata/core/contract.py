@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from stadsdata.core.identifiers import validate_dataset_id
+from stadsdata.core.identifiers import dataset_id_value
 from stadsdata.core.quality import FREQUENCY_DAYS, Rule, rule_columns
 from stadsdata.errors import ContractError
 
@@ -72,6 +72,19 @@ class UpdateFrequency(StrEnum):
     annual = "annual"
     irregular = "irregular"
     never = "never"
+
+
+#: An update frequency in words: (Dutch, English).
+FREQUENCY_LABELS: dict[str, tuple[str, str]] = {
+    "continuous": ("Doorlopend", "Continuous"),
+    "daily": ("Dagelijks", "Daily"),
+    "weekly": ("Wekelijks", "Weekly"),
+    "monthly": ("Maandelijks", "Monthly"),
+    "quarterly": ("Per kwartaal", "Quarterly"),
+    "annual": ("Jaarlijks", "Annual"),
+    "irregular": ("Onregelmatig", "Irregular"),
+    "never": ("Wordt niet bijgewerkt", "Not updated"),
+}
 
 
 class _Strict(BaseModel):
@@ -163,10 +176,7 @@ class Contract(_Strict):
     @field_validator("id")
     @classmethod
     def _valid_id(cls, value: str) -> str:
-        try:
-            return validate_dataset_id(value)
-        except Exception as exc:  # re-raised by pydantic with the field location
-            raise ValueError(str(exc)) from None
+        return dataset_id_value(value)
 
     @model_validator(mode="after")
     def _columns_consistent(self) -> Contract:

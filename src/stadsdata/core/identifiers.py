@@ -25,6 +25,15 @@ def validate_dataset_id(value: str, *, where: str = "dataset id") -> str:
     return value
 
 
+def dataset_id_value(value: str) -> str:
+    """``validate_dataset_id`` for a pydantic validator: the error as a ValueError, which pydantic
+    reports with the field's location."""
+    try:
+        return validate_dataset_id(value)
+    except IdentifierError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def parse_versioned_name(name: str) -> tuple[str, int | None]:
     """Split ``"id@3"`` into ``("id", 3)``; a plain id gives ``(id, None)``."""
     match = VERSIONED_NAME.fullmatch(name)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from stadsdata.core.identifiers import validate_dataset_id
+from stadsdata.core.identifiers import dataset_id_value
 
 # CBS region code lists (gemeente, wijk, buurt)
 CBS_REGION_PATTERN = r"^(GM\d{4}|WK\d{6}|BU\d{8})$"
@@ -103,10 +103,7 @@ class Reference(_Rule):
     @field_validator("dataset")
     @classmethod
     def _dataset_id(cls, value: str) -> str:
-        try:
-            return validate_dataset_id(value)
-        except Exception as exc:  # re-raised by pydantic with the field location
-            raise ValueError(str(exc)) from None
+        return dataset_id_value(value)
 
     @property
     def target(self) -> str:

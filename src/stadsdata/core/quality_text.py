@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from stadsdata.core.contract import FREQUENCY_LABELS
+
 KINDS: dict[str, tuple[str, str]] = {
     "completeness": ("volledigheid", "completeness"),
     "range": ("bereik", "range"),
@@ -24,15 +26,6 @@ KINDS: dict[str, tuple[str, str]] = {
 SEVERITIES: dict[str, tuple[str, str]] = {
     "blocking": ("blokkerend", "blocking"),
     "warning": ("waarschuwing", "warning"),
-}
-
-FREQUENCIES: dict[str, tuple[str, str]] = {
-    "continuous": ("voortdurend", "continuous"),
-    "daily": ("dagelijks", "daily"),
-    "weekly": ("wekelijks", "weekly"),
-    "monthly": ("maandelijks", "monthly"),
-    "quarterly": ("per kwartaal", "quarterly"),
-    "annual": ("jaarlijks", "annual"),
 }
 
 _SKIPPED: dict[str, tuple[str, str]] = {
@@ -104,7 +97,7 @@ def describe(result: dict[str, Any], lang: str = "nl") -> str:
             return f"{number(facts['bad'], lang)} of {number(n, lang)} values not found in {target}"
         return f"{number(facts['bad'])} van {number(n)} waarden niet gevonden in {target}"
     if rule == "timeliness":
-        freq = _pick(FREQUENCIES.get(facts["frequency"], (facts["frequency"],) * 2), lang)
+        freq = _pick(FREQUENCY_LABELS.get(facts["frequency"], (facts["frequency"],) * 2), lang).lower()
         if lang == "en":
             return (
                 f"delivered {number(facts['days'], lang, 1)} days after the previous version; "

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from stadsdata.core.contract import FREQUENCY_LABELS
+
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 LANGUAGE_COOKIE = "stadsdata_lang"
@@ -401,17 +403,6 @@ CLASSIFICATIONS: dict[str, tuple[str, str]] = {
     "geheim": ("Geheim", "Secret"),
 }
 
-UPDATE_FREQUENCIES: dict[str, tuple[str, str]] = {
-    "continuous": ("Doorlopend", "Continuous"),
-    "daily": ("Dagelijks", "Daily"),
-    "weekly": ("Wekelijks", "Weekly"),
-    "monthly": ("Maandelijks", "Monthly"),
-    "quarterly": ("Per kwartaal", "Quarterly"),
-    "annual": ("Jaarlijks", "Annual"),
-    "irregular": ("Onregelmatig", "Irregular"),
-    "never": ("Wordt niet bijgewerkt", "Not updated"),
-}
-
 PERSONAL_DATA: dict[str, tuple[str, str]] = {
     "none": ("Geen", "None"),
     "direct_identifier": ("Direct identificerend", "Direct identifier"),
@@ -542,7 +533,7 @@ class Translator:
         return _pick(CLASSIFICATIONS[value], self.lang) if value in CLASSIFICATIONS else value
 
     def update_frequency(self, value: str) -> str:
-        return _pick(UPDATE_FREQUENCIES[value], self.lang) if value in UPDATE_FREQUENCIES else value
+        return _pick(FREQUENCY_LABELS[value], self.lang) if value in FREQUENCY_LABELS else value
 
     def personal_data(self, value: str) -> str:
         return _pick(PERSONAL_DATA[value], self.lang) if value in PERSONAL_DATA else value
