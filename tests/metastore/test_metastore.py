@@ -29,8 +29,27 @@ from stadsdata.settings import Settings
 DEMO = Path(__file__).resolve().parents[2] / "src" / "stadsdata" / "demo"
 KWB_CONTRACT = DEMO / "contracts" / "cbs_kwb_2019_gemeenten.yaml"
 KWB_DATA = DEMO / "data" / "kwb_2019_gemeenten_bevolking.csv"
-TABLES = {"alembic_version", "datasets", "versions", "deliveries", "delivery_events", "lineage", "notices"}
-HEAD = "0002"
+TABLES = {
+    "alembic_version",
+    "datasets",
+    "versions",
+    "deliveries",
+    "delivery_events",
+    "lineage",
+    "notices",
+    # governance (0003)
+    "users",
+    "role_assignments",
+    "api_tokens",
+    "sessions",
+    "data_grants",
+    "audit_log",
+    "opgaven",
+    "opgave_columns",
+    "workspaces",
+    "datashop_requests",
+}
+HEAD = "0003"
 BIG = 5_000_000_000  # does not fit in 32 bits: BigInteger columns must hold it
 
 

@@ -138,3 +138,157 @@ class NoticeRow(Base):
     read_by: Mapped[str | None] = mapped_column(Text, nullable=True)
     resolved_at: Mapped[dt.datetime | None] = mapped_column(nullable=True, index=True)
     resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# -- governance (issue #4): identity, roles, grants, audit, opgaven, workspaces, Datashop --------
+class UserRow(Base):
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)  # the login name
+    display_name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text, nullable=True)
+    dienst: Mapped[str | None] = mapped_column(Text, nullable=True)
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id, as argon2-cffi encodes it
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class RoleAssignmentRow(Base):
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("user_name", "role", "scope", name="uq_role_assignment"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str | None] = mapped_column(String(200), nullable=True)  # dataset id or dienst
+    granted_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ApiTokenRow(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the secret
+    scopes: Mapped[list] = mapped_column(JSON)  # actions the token may be used for
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class SessionRow(Base):
+    """A portal login: the cookie carries ``id``; forms carry ``csrf_token``."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie value
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    ended_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class DataGrantRow(Base):
+    __tablename__ = "data_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="CASCADE"), index=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    level: Mapped[str] = mapped_column(String(20))  # read, pseudonymised, aggregated
+    columns: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    special_categories: Mapped[list] = mapped_column(JSON, default=list)
+    opgave_id: Mapped[int | None] = mapped_column(ForeignKey("opgaven.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class AuditRow(Base):
+    """Append-only; each entry's ``hash`` covers its fields and the previous entry's hash."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column()
+    actor: Mapped[str] = mapped_column(Text)  # user name, or "anonymous", or "system"
+    action: Mapped[str] = mapped_column(String(60))
+    resource: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decision: Mapped[str] = mapped_column(String(40))  # allowed, denied, done, ...
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class OpgaveRow(Base):
+    __tablename__ = "opgaven"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(Text)
+    legal_ground: Mapped[str] = mapped_column(String(40))  # AVG art. 6(1) a-f
+    legal_basis: Mapped[str] = mapped_column(Text)  # the law, e.g. "Wmo 2015, art. 2.1.2"
+    dpia_reference: Mapped[str] = mapped_column(Text)
+    dpia_status: Mapped[str] = mapped_column(String(40))
+    requester: Mapped[str] = mapped_column(ForeignKey("users.name"))
+    members: Mapped[list] = mapped_column(JSON)
+    end_date: Mapped[dt.date] = mapped_column()
+    state: Mapped[str] = mapped_column(String(20), index=True)  # requested, approved, declined, closed, destroyed
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    destroyed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class OpgaveColumnRow(Base):
+    """One column of one dataset that an opgave asks for, with the reason and its owner's decision."""
+
+    __tablename__ = "opgave_columns"
+    __table_args__ = (UniqueConstraint("opgave_id", "dataset_id", "column", name="uq_opgave_column"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    opgave_id: Mapped[int] = mapped_column(ForeignKey("opgaven.id", ondelete="CASCADE"), index=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"))
+    column: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(20), default="pending")  # pending, approved, declined
+    decided_by: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DatashopRequestRow(Base):
+    __tablename__ = "datashop_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[dt.date] = mapped_column()
+    dienst: Mapped[str] = mapped_column(Text)
+    requester: Mapped[str] = mapped_column(ForeignKey("users.name"))
+    state: Mapped[str] = mapped_column(String(20), index=True)  # new, answered, opgave, declined
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    opgave_id: Mapped[int | None] = mapped_column(ForeignKey("opgaven.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    history: Mapped[list] = mapped_column(JSON, default=list)  # [{at, by, state, note}]
+
+
+class WorkspaceRow(Base):
+    """An opgave's workspace: a separate DuckDB file with only the approved columns."""
+
+    __tablename__ = "workspaces"
+
+    opgave_id: Mapped[int] = mapped_column(ForeignKey("opgaven.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    built_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    built_by: Mapped[str] = mapped_column(Text)
+    tables: Mapped[list] = mapped_column(JSON)  # [{dataset, version, table, columns: {name: transform}, rows, sha256}]
+    destroyed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    destruction: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # what was removed, hashes, by whom

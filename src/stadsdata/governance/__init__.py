@@ -1,0 +1,1 @@
+"""Governance: identity (users, roles, tokens, sessions), the audit log, opgaven and the Datashop."""

@@ -1,0 +1,1 @@
+"""Privacy: keyed pseudonyms, generalisation of quasi-identifiers, and disclosure control."""
