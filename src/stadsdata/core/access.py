@@ -122,3 +122,16 @@ class Decision:
     level: Level
     reason: str
     columns: dict[str, Level] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OpgaveResource:
+    """What the policy needs of an opgave. ``dataset`` is set when the question is about one
+    dataset's part of it (an approval)."""
+
+    id: int
+    requester: str
+    members: frozenset[str]
+    state: str  # requested, approved, declined, closed, destroyed
+    end_date: dt.date
+    dataset: DatasetResource | None = None
