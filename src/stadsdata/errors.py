@@ -55,3 +55,16 @@ class ConflictError(StadsdataError):
 
 class QuarantinedError(DeliveryError):
     """A delivery broke a blocking quality rule: kept in quarantine with its report, not published."""
+
+
+class GovernanceError(StadsdataError):
+    """A governance request that cannot be taken as it is (an opgave without a purpose, an end
+    date past the maximum, ...): one line naming the field."""
+
+    http_status = 422
+
+
+class AccessDeniedError(StadsdataError):
+    """The access policy said no: the action, the resource and the policy's reason."""
+
+    http_status = 403
