@@ -24,6 +24,7 @@ from stadsdata.governance.opgaven import ColumnRequest, Opgaven, OpgaveRequest, 
 from stadsdata.metastore.models import DataGrantRow, UserRow
 from stadsdata.metastore.opgaven_store import OpgavenStore
 from stadsdata.platform import Platform
+from tests.governance.recorder import Recorder
 
 KWB = "cbs_kwb_2019_den_haag"
 TODAY = dt.date(2026, 11, 23)
@@ -32,16 +33,6 @@ FLAGS = {
     "MeestVoorkomendePostcode_113": "quasi_identifier",
     "WmoClienten_89": "special_category",
 }
-
-
-class Recorder:
-    """Collects audit entries (the audit log itself has its own tests)."""
-
-    def __init__(self) -> None:
-        self.entries: list[dict[str, Any]] = []
-
-    def append(self, actor: str, action: str, resource: str, decision: str, purpose=None, detail=None):  # type: ignore[no-untyped-def]
-        self.entries.append(dict(actor=actor, action=action, resource=resource, decision=decision, purpose=purpose))
 
 
 @pytest.fixture
