@@ -1,0 +1,284 @@
+"""Workspaces: an approved opgave's own DuckDB file, its queries, its exports, its destruction.
+
+- **Build**: for every dataset with approved columns, the current version's files go into one
+  table of a new file ``<home>/workspaces/opgave-<id>.duckdb``, with only the approved columns:
+  direct identifiers as keyed pseudonyms (HMAC-SHA256 under the opgave's own key, kept in
+  ``<home>/secrets/opgaven/<id>.key``), quasi-identifiers generalised, special categories only
+  when named in the approval (``stadsdata.privacy.pseudonyms``).
+- **Query**: members only, while the opgave is approved and before its end date; read-only, one
+  SELECT, nothing outside the file (the engine enforces it). Every query is audited.
+- **Export**: a count table leaves only through disclosure control (threshold, secondary
+  suppression); a blocked export says which cells and why, and is audited as blocked.
+- **Destruction**: at the end date, or when closed early, ``sweep`` removes the file and the key
+  and records what was destroyed (content hashes) with the workspace and in the audit log. After
+  that every access is a clear "destroyed on <date>" error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stadsdata.core.access import Action, Actor, Role
+from stadsdata.core.contract import parse_contract
+from stadsdata.core.policy import AccessPolicy
+from stadsdata.engine import Engine, QueryResult, TableStore
+from stadsdata.engine.base import WorkspaceTable
+from stadsdata.errors import AccessDeniedError, GovernanceError, NotFoundError, StadsdataError
+from stadsdata.governance.opgaven import Auditor, opgave_resource
+from stadsdata.metastore import Metastore
+from stadsdata.metastore.models import utcnow
+from stadsdata.metastore.opgaven_store import Opgave, OpgavenStore
+from stadsdata.metastore.workspace_store import WorkspaceRecord, WorkspaceStore
+from stadsdata.privacy.disclosure import ExportDecision, check_frequency_table, decide_export
+from stadsdata.privacy.pseudonyms import new_key, plan_columns, workspace_columns
+
+
+class WorkspaceGoneError(StadsdataError):
+    """The workspace was destroyed: its data no longer exists anywhere."""
+
+    http_status = 410
+
+
+@dataclass(frozen=True)
+class Export:
+    decision: ExportDecision
+    rows: list[dict[str, Any]]  # the protected table (empty when blocked)
+    columns: list[str]
+
+
+class Workspaces:
+    def __init__(
+        self,
+        home: Path,
+        metastore: Metastore,
+        engine: Engine,
+        tables: TableStore,
+        audit: Auditor,
+        policy: AccessPolicy,
+        *,
+        threshold: int = 10,
+    ) -> None:
+        self.root = home / "workspaces"
+        self.keys = home / "secrets" / "opgaven"
+        self.metastore = metastore
+        self.engine = engine
+        self.tables = tables
+        self.audit = audit
+        self.policy = policy
+        self.threshold = threshold
+        self.opgaven = OpgavenStore(metastore)
+        self.store = WorkspaceStore(metastore)
+
+    def path_of(self, opgave_id: int) -> Path:
+        return self.root / f"opgave-{opgave_id}.duckdb"
+
+    def _key_path(self, opgave_id: int) -> Path:
+        return self.keys / f"{opgave_id}.key"
+
+    # -- build -----------------------------------------------------------------------------------
+    def build(self, opgave_id: int, *, by: str) -> WorkspaceRecord:
+        """Build the workspace of an approved opgave (once)."""
+        opgave = self.opgaven.get(opgave_id)
+        if opgave.state != "approved":
+            raise GovernanceError(f"opgave {opgave_id} is {opgave.state}; a workspace needs an approved opgave")
+        if self.store.find(opgave_id) is not None:
+            raise GovernanceError(f"opgave {opgave_id} already has a workspace")
+        specials = opgave.details.get("special_categories", {})
+        tables: list[WorkspaceTable] = []
+        sources: dict[str, dict[str, Any]] = {}
+        for dataset_id in opgave.datasets:
+            approved = opgave.approved_columns(dataset_id)
+            if not approved:
+                continue
+            record = self.metastore.get_dataset(dataset_id)
+            contract = parse_contract(record.contract, source=f"metastore contract of {dataset_id}")
+            versions = self.metastore.list_versions(dataset_id)
+            if not versions:
+                raise GovernanceError(f"dataset {dataset_id!r} has no version to put in a workspace")
+            plans = plan_columns(contract.columns, approved=approved, special_approved=specials.get(dataset_id, []))
+            columns = workspace_columns(plans)
+            tables.append(
+                WorkspaceTable(dataset_id, self.tables.files_at(dataset_id, versions[-1].storage_version), columns)
+            )
+            sources[dataset_id] = {
+                "version": versions[-1].number,
+                "columns": {c.name: c.transform for c in columns},
+                "excluded": {
+                    p.name: p.transform.reason for p in plans if not p.transform.included and p.name in approved
+                },
+            }
+        if not tables:
+            raise GovernanceError(f"opgave {opgave_id} has no approved columns")
+        key = new_key()
+        self.keys.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.keys, 0o700)
+        key_path = self._key_path(opgave_id)
+        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.path_of(opgave_id)
+        built = self.engine.build_workspace(path, tables, key)
+        described = [{**t, "dataset": t["table"], **sources[t["table"]]} for t in built]
+        record = self.store.add(opgave_id, str(path), by, described)
+        self.audit.append(
+            by,
+            "workspace_built",
+            f"opgave/{opgave_id}/workspace",
+            "done",
+            purpose=opgave.purpose,
+            detail={"tables": [{k: t[k] for k in ("table", "rows", "sha256", "columns")} for t in described]},
+        )
+        return record
+
+    # -- use ---------------------------------------------------------------------------------------
+    def _open(self, actor: Actor, opgave_id: int, action: Action) -> tuple[Opgave, WorkspaceRecord]:
+        opgave = self.opgaven.get(opgave_id)
+        record = self.store.find(opgave_id)
+        resource = f"opgave/{opgave_id}/workspace"
+        if record is not None and record.destroyed_at is not None:
+            self.audit.append(
+                actor.user or "anonymous", action.value, resource, "denied", detail={"reason": "destroyed"}
+            )
+            raise WorkspaceGoneError(
+                f"the workspace of opgave {opgave_id} was destroyed on {record.destroyed_at.date().isoformat()}; "
+                "its data no longer exists"
+            )
+        decision = self.policy.can(actor, action, opgave_resource(opgave))
+        self.audit.append(
+            actor.user or "anonymous",
+            action.value,
+            resource,
+            "allowed" if decision.allowed else "denied",
+            purpose=opgave.purpose,
+            detail={"reason": decision.reason},
+        )
+        if not decision.allowed:
+            raise AccessDeniedError(f"{action.value} on opgave {opgave_id}: {decision.reason}")
+        if record is None:
+            raise NotFoundError(f"opgave {opgave_id} has no workspace yet; it is built when the opgave is approved")
+        return opgave, record
+
+    def query(self, actor: Actor, opgave_id: int, sql: str, *, limit: int | None = None) -> QueryResult:
+        opgave, record = self._open(actor, opgave_id, Action.use_workspace)
+        result = self.engine.workspace_query(Path(record.path), sql, limit=limit)
+        self.audit.append(
+            actor.user or "anonymous",
+            "workspace_query",
+            f"opgave/{opgave_id}/workspace",
+            "done",
+            purpose=opgave.purpose,
+            detail={"sql": sql, "rows": len(result.rows)},
+        )
+        return result
+
+    def export(
+        self,
+        actor: Actor,
+        opgave_id: int,
+        sql: str,
+        dimensions: list[str],
+        count: str,
+        *,
+        accept_suppression: bool = False,
+    ) -> Export:
+        """A count table out of the workspace, through disclosure control. Blocked: nothing leaves."""
+        opgave, record = self._open(actor, opgave_id, Action.export_result)
+        result = self.engine.workspace_query(Path(record.path), sql)
+        records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+        checked = check_frequency_table(records, dimensions, count, threshold=self.threshold)
+        decision = decide_export(checked, suppressed_ok=accept_suppression)
+        self.audit.append(
+            actor.user or "anonymous",
+            "workspace_export",
+            f"opgave/{opgave_id}/workspace",
+            decision.status,
+            purpose=opgave.purpose,
+            detail={"sql": sql, "explanation": decision.explanation},
+        )
+        rows = checked.rows if decision.released else []
+        return Export(decision, rows, [*result.columns, "suppressed"])
+
+    # -- the end ---------------------------------------------------------------------------------
+    def close(self, actor: Actor, opgave_id: int) -> Opgave:
+        """End an opgave before its end date (its requester or the admin); the sweep destroys it."""
+        opgave = self.opgaven.get(opgave_id)
+        if actor.user != opgave.requester and not actor.has(Role.platform_admin):
+            raise AccessDeniedError(f"opgave {opgave_id}: only its requester or the admin closes it")
+        if opgave.state != "approved":
+            raise GovernanceError(f"opgave {opgave_id} is {opgave.state}; only an approved opgave can be closed")
+        self.opgaven.set_state(opgave_id, "closed", closed_at=utcnow())
+        self.audit.append(actor.user or "anonymous", "opgave_closed", f"opgave/{opgave_id}", "done")
+        return self.opgaven.get(opgave_id)
+
+    def sweep(self, *, today: dt.date | None = None, by: str = "system") -> list[dict[str, Any]]:
+        """Destroy every workspace whose opgave has ended (end date passed, or closed)."""
+        today = today or dt.date.today()
+        done = []
+        for opgave in self.opgaven.list():
+            ended = opgave.state == "closed" or (opgave.state == "approved" and opgave.end_date < today)
+            if ended:
+                done.append(
+                    self.destroy(
+                        opgave.id,
+                        by=by,
+                        reason="closed early"
+                        if opgave.state == "closed"
+                        else f"end date {opgave.end_date.isoformat()} passed",
+                    )
+                )
+        return done
+
+    def destroy(self, opgave_id: int, *, by: str, reason: str) -> dict[str, Any]:
+        record = self.store.find(opgave_id)
+        removed: list[dict[str, Any]] = []
+        path = self.path_of(opgave_id) if record is None else Path(record.path)
+        for file in (path, path.with_name(path.name + ".wal"), self._key_path(opgave_id)):
+            if file.exists():
+                removed.append({"file": file.name, "bytes": file.stat().st_size, "sha256": _sha256(file)})
+                _shred(file)
+        leftovers = [str(f) for f in (path, self._key_path(opgave_id)) if f.exists()]
+        if leftovers:  # pragma: no cover - unlink failing is an environment fault
+            raise StadsdataError(f"opgave {opgave_id}: could not destroy {leftovers[0]}")
+        destruction = {
+            "reason": reason,
+            "by": by,
+            "files": removed,
+            "tables": [{k: t.get(k) for k in ("table", "rows", "sha256")} for t in (record.tables if record else [])],
+            "key_destroyed": any(r["file"].endswith(".key") for r in removed),
+        }
+        if record is not None:
+            self.store.destroyed(opgave_id, destruction)
+        self.opgaven.set_state(opgave_id, "destroyed", destroyed_at=utcnow())
+        self.audit.append(by, "workspace_destroyed", f"opgave/{opgave_id}/workspace", "done", detail=destruction)
+        return {"opgave": opgave_id, **destruction}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _shred(path: Path) -> None:
+    """Overwrite with zeros, flush, then unlink (on a copy-on-write or journaling file system the
+    old blocks may survive; docs/governance.md says what that means for the key)."""
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:
+        remaining = size
+        while remaining:
+            chunk = min(remaining, 1 << 20)
+            handle.write(b"\0" * chunk)
+            remaining -= chunk
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
