@@ -161,6 +161,33 @@ class JsonPage:
     more: bool
 
 
+# -- workspaces (issue #4) ---------------------------------------------------------------------
+#: The transforms a workspace column can get; ``stadsdata.privacy.pseudonyms`` derives them from
+#: the contract and implements the same rules in Python (a test pins that both agree).
+WORKSPACE_TRANSFORMS = ("keep", "pseudonymise", "generalise:year", "generalise:pc4", "generalise:age_band5")
+
+
+@dataclass(frozen=True)
+class WorkspaceColumn:
+    """One column of a workspace table: its contract name and stored type, and its transform
+    (one of ``WORKSPACE_TRANSFORMS``). The workspace column's type follows from the transform:
+    a pseudonym and the ``pc4`` and ``age_band5`` rules give text, ``year`` a whole number."""
+
+    name: str
+    type: ColumnType
+    transform: str
+
+
+@dataclass(frozen=True)
+class WorkspaceTable:
+    """One table of a workspace: its name there, the Parquet files of the dataset version it is
+    built from, and only the approved columns."""
+
+    name: str
+    files: list[str]
+    columns: list[WorkspaceColumn]
+
+
 class Engine(ABC):
     """What the areas need from a query engine."""
 
@@ -222,6 +249,19 @@ class Engine(ABC):
     @abstractmethod
     def query(self, sql: str, tables: dict[str, TableRef], *, limit: int | None = None) -> QueryResult:
         """Run one read-only SELECT over the named tables."""
+
+    # -- workspaces --------------------------------------------------------------------------
+    @abstractmethod
+    def build_workspace(self, path: Path, tables: list[WorkspaceTable], key: bytes) -> list[dict[str, Any]]:
+        """Create a NEW database file ``path`` with one table per ``WorkspaceTable``: only its
+        columns, each transformed in the engine (pseudonyms are HMAC-SHA256 under ``key``, which is
+        never written to the file). Returns per table ``{"table", "rows", "sha256"}``, the hash
+        being a stable digest of the table's content (docs/privacy.md)."""
+
+    @abstractmethod
+    def workspace_query(self, path: Path, sql: str, *, limit: int | None = None) -> QueryResult:
+        """Run one SELECT on a workspace file, opened read-only with every access outside the
+        file (other files, ATTACH, COPY, INSTALL, LOAD) refused."""
 
     # -- serving rows ------------------------------------------------------------------------
     @abstractmethod

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from stadsdata.core.contract import ColumnType
-from stadsdata.engine import duckdb_profile, duckdb_quality, extensions
+from stadsdata.engine import duckdb_profile, duckdb_quality, duckdb_workspace, extensions
 from stadsdata.engine.base import (
     Condition,
     CsvDialect,
@@ -28,6 +28,7 @@ from stadsdata.engine.base import (
     ServedTable,
     StageResult,
     TableRef,
+    WorkspaceTable,
 )
 from stadsdata.engine.duckdb_rows import RowServer
 from stadsdata.engine.duckdb_sql import DUCKDB_TYPES, lit, q
@@ -357,6 +358,19 @@ class DuckDBEngine(Engine):
             return QueryResult(list(relation.columns), [str(t) for t in relation.types], rows)
         finally:
             con.close()
+
+    # -- workspaces --------------------------------------------------------------------------
+    def _workspace_config(self) -> dict[str, Any]:
+        config: dict[str, Any] = {"memory_limit": self.memory_limit}
+        if self.threads:
+            config["threads"] = int(self.threads)
+        return config
+
+    def build_workspace(self, path: Path, tables: list[WorkspaceTable], key: bytes) -> list[dict[str, Any]]:
+        return duckdb_workspace.build(self._workspace_config(), path, tables, key)
+
+    def workspace_query(self, path: Path, sql: str, *, limit: int | None = None) -> QueryResult:
+        return duckdb_workspace.query(self._workspace_config(), path, sql, limit)
 
     # -- serving rows (the open-data API) -------------------------------------------------------
     def count_rows(self, table: ServedTable, conditions: tuple[Condition, ...]) -> int:
