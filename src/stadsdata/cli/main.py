@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from stadsdata import demo as demo_data
+from stadsdata.cli.governance import audit_app, tokens_app, users_app
 from stadsdata.cli.output import err, kv_table, out, render_result, when
 from stadsdata.errors import StadsdataError
 from stadsdata.platform import Platform
@@ -31,6 +32,9 @@ quality_app = typer.Typer(help="Data quality: rules, scores and reports.", no_ar
 app.add_typer(quality_app, name="quality")
 inbox_app = typer.Typer(help="Notices to data owners (quarantined deliveries).", invoke_without_command=True)
 app.add_typer(inbox_app, name="inbox")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
 
 DEMO_MARKER = ".stadsdata-demo"
 
