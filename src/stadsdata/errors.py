@@ -68,3 +68,34 @@ class AccessDeniedError(StadsdataError):
     """The access policy said no: the action, the resource and the policy's reason."""
 
     http_status = 403
+
+
+class IdentityError(StadsdataError):
+    """A user, role, grant or token request that breaks a rule (password policy, role scope, ...)."""
+
+    http_status = 422
+
+
+class AuthenticationError(StadsdataError):
+    """Who is asking cannot be established: a wrong password, an unknown, expired or revoked token,
+    an ended session."""
+
+    http_status = 401
+
+
+class CsrfError(StadsdataError):
+    """A form was posted without the CSRF token of the session that sent it."""
+
+    http_status = 403
+
+
+class DisclosureError(StadsdataError):
+    """A table handed to disclosure control is not one it can check (says what and where)."""
+
+    http_status = 422
+
+
+class WorkspaceGoneError(StadsdataError):
+    """The workspace was destroyed: its data no longer exists anywhere."""
+
+    http_status = 410

@@ -483,7 +483,7 @@ def _serve(host: str | None, port: int | None) -> None:
 def main() -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # a command's typer.Exit(n) comes back as its return value
     except StadsdataError as exc:
         err.print(f"[red]error:[/] {exc}", soft_wrap=True, markup=True, highlight=False)
         sys.exit(exc.exit_code)
@@ -499,6 +499,7 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

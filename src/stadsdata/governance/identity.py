@@ -22,7 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from stadsdata.core.access import SCOPED_ROLES, Action, Actor, DataGrant, Level, Role, RoleGrant
-from stadsdata.errors import NotFoundError, StadsdataError
+from stadsdata.errors import AuthenticationError, CsrfError, IdentityError, NotFoundError
 from stadsdata.governance.audit import AuditLog
 from stadsdata.metastore.identity_store import (
     DataGrantRecord,
@@ -41,25 +41,6 @@ RESERVED_NAMES = {"anonymous", "system"}  # how the audit log names those who ar
 GRANT_LEVELS = (Level.read, Level.pseudonymised, Level.aggregated)
 PASSWORD_MAX_LENGTH = 1024  # hashing megabytes on every login attempt is a denial of service
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)  # last_used_at is written at most this often
-
-
-class IdentityError(StadsdataError):
-    """A user, role, grant or token request that breaks a rule (password policy, role scope, ...)."""
-
-    http_status = 422
-
-
-class AuthenticationError(StadsdataError):
-    """Who is asking cannot be established: a wrong password, an unknown, expired or revoked token,
-    an ended session."""
-
-    http_status = 401
-
-
-class CsrfError(StadsdataError):
-    """A form was posted without the CSRF token of the session that sent it."""
-
-    http_status = 403
 
 
 @dataclass(frozen=True)

@@ -26,19 +26,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
-from stadsdata.errors import StadsdataError
+from stadsdata.errors import DisclosureError
 
 SUPPRESSED = "suppressed"  # the reason-code column added to every record
 UNPROTECTABLE = (
     "cannot be protected: a total a reader may know fixes its value whatever else is suppressed "
     "(a line of one cell without its total; add the line's other categories, or its total)"
 )
-
-
-class DisclosureError(StadsdataError):
-    """A table handed to disclosure control is not one it can check (says what and where)."""
-
-    http_status = 422
 
 
 class _Total:

@@ -28,7 +28,7 @@ from stadsdata.core.contract import parse_contract
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.engine import Engine, QueryResult, TableStore
 from stadsdata.engine.base import WorkspaceTable
-from stadsdata.errors import AccessDeniedError, GovernanceError, NotFoundError, StadsdataError
+from stadsdata.errors import AccessDeniedError, GovernanceError, NotFoundError, StadsdataError, WorkspaceGoneError
 from stadsdata.governance.opgaven import Auditor, opgave_resource
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.models import utcnow
@@ -36,12 +36,6 @@ from stadsdata.metastore.opgaven_store import Opgave, OpgavenStore
 from stadsdata.metastore.workspace_store import WorkspaceRecord, WorkspaceStore
 from stadsdata.privacy.disclosure import ExportDecision, check_frequency_table, decide_export
 from stadsdata.privacy.pseudonyms import new_key, plan_columns, workspace_columns
-
-
-class WorkspaceGoneError(StadsdataError):
-    """The workspace was destroyed: its data no longer exists anywhere."""
-
-    http_status = 410
 
 
 @dataclass(frozen=True)
