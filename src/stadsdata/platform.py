@@ -5,17 +5,39 @@ Nothing is created at import time. Every command and every test builds its own P
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from stadsdata import demo
 from stadsdata.catalog import Catalog
+from stadsdata.core.access import Actor, Role
 from stadsdata.core.contract import Contract, load_contract
+from stadsdata.core.policy import AccessPolicy
 from stadsdata.engine import QueryResult, TableStore, create_engine
 from stadsdata.errors import NotFoundError
+from stadsdata.governance.audit import AuditLog, witness_path
+from stadsdata.governance.datashop import Datashop
+from stadsdata.governance.identity import Identity
+from stadsdata.governance.opgaven import ColumnRequest, Opgaven, OpgaveRequest
 from stadsdata.ingest import IngestContext, Ingestor, IngestResult, RecoveryReport, recover
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.contract_files import ContractFiles
+from stadsdata.metastore.opgaven_store import Opgave
 from stadsdata.settings import Settings
+from stadsdata.workspaces.service import Workspaces
+
+DEMO_WMO = "wmo_clienten_synthetisch"
+#: Only ever used in a demo home: printed by `stadsdata demo`, documented in the README.
+DEMO_PASSWORD = "demo-wachtwoord-2026"
+DEMO_USERS = (
+    ("ana", "Ana Analist", "Dienst OCW", [(Role.analyst, None)]),
+    ("gert", "Gert Analist", "Dienst OCW", [(Role.analyst, None)]),
+    ("olga", "Olga Eigenaar", "Dienst OCW", [(Role.data_owner, DEMO_WMO)]),
+    ("dora", "Dora Data-officer", "Dienst OCW", [(Role.data_officer, "Dienst Onderwijs, Cultuur en Welzijn (OCW)")]),
+    ("bart", "Bart Bestuur", "Bestuursdienst", [(Role.governance_board, None)]),
+    ("adam", "Adam Beheer", "Bestuursdienst", [(Role.platform_admin, None)]),
+)
 
 
 class Platform:
@@ -44,6 +66,33 @@ class Platform:
             pause_marker=self.home / "fault-paused",
         )
         self.ingestor = Ingestor(self._ingest_ctx)
+        # governance: one policy, one audit log, and the areas that ask and record through them
+        self.policy = AccessPolicy()
+        self.audit = AuditLog(self.metastore, witness=witness_path(self.home))
+        self.identity = Identity(
+            self.metastore,
+            audit=self.audit,
+            token_max_days=settings.token_max_days,
+            session_hours=settings.session_hours,
+            password_min_length=settings.password_min_length,
+        )
+        self.opgaven = Opgaven(
+            self.metastore,
+            self.audit,
+            self.policy,
+            max_months=settings.opgave_max_months,
+            users_exist=self.identity.unknown_users,
+        )
+        self.datashop = Datashop(self.metastore, self.audit, self.policy)
+        self.workspaces = Workspaces(
+            self.home,
+            self.metastore,
+            self.engine,
+            self.tables,
+            self.audit,
+            self.policy,
+            threshold=settings.disclosure_threshold,
+        )
 
     # -- lifecycle -------------------------------------------------------------------------
     def recover(self) -> list[RecoveryReport]:
@@ -101,11 +150,72 @@ class Platform:
         )
         return report
 
+    # -- governance ----------------------------------------------------------------------------
+    def decide_opgave(self, actor: Actor, opgave_id: int, dataset_id: str, **decision: Any) -> Opgave:
+        """A data owner's decision; when it completes an approval, the workspace is built."""
+        opgave = self.opgaven.decide(actor, opgave_id, dataset_id, **decision)
+        if opgave.state == "approved" and self.workspaces.store.find(opgave_id) is None:
+            self.workspaces.build(opgave_id, by=actor.user or "system")
+        return opgave
+
     # -- SQL -------------------------------------------------------------------------------
     def sql(self, query: str, *, limit: int | None = None) -> QueryResult:
         return self.catalog.query(query, limit=limit)
 
     # -- demo ------------------------------------------------------------------------------
+    def load_demo_governance(self, today: dt.date | None = None) -> dict[str, Any]:
+        """Demo users (with the documented demo password) and two opgaven on the SYNTHETIC Wmo
+        register: one approved with its workspace, one that ended and was destroyed."""
+        today = today or dt.date.today()
+        me = self.settings.user
+        for name, display, dienst, roles in DEMO_USERS:
+            if self.identity.unknown_users([name]):
+                self.identity.add_user(name, display_name=display, password=DEMO_PASSWORD, dienst=dienst, by=me)
+                for role, scope in roles:
+                    self.identity.assign_role(name, role, scope, by=me)
+        analyst, owner = self.identity.actor_for("ana"), self.identity.actor_for("olga")
+        opgaven = []
+        # the second is filed as if 60 days ago, for one month: it has ended, and the sweep destroys it
+        for title, months, filed in (
+            ("Wmo-voorzieningen per wijk (demo)", 6, today),
+            ("Wmo-gebruik per wijk (demo, afgelopen)", 1, today - dt.timedelta(days=60)),
+        ):
+            opgave = self.opgaven.request(
+                analyst,
+                OpgaveRequest(
+                    title=title,
+                    purpose="Welke Wmo-voorzieningen worden per wijk gebruikt, voor de inkoop en de begroting.",
+                    legal_ground="e",
+                    legal_basis="Wmo 2015, art. 2.1.2 (beleidsplan maatschappelijke ondersteuning)",
+                    dpia_reference="DPIA-DEMO-001 (fictief)",
+                    dpia_status="afgerond",
+                    end_date=filed + dt.timedelta(days=30 * months),
+                    columns=[
+                        ColumnRequest(DEMO_WMO, "bsn", "Cliënten tellen en koppelen binnen de opgave."),
+                        ColumnRequest(DEMO_WMO, "geboortedatum", "Leeftijdsopbouw van de cliënten."),
+                        ColumnRequest(DEMO_WMO, "wijkcode", "De eenheid van de analyse: de wijk."),
+                        ColumnRequest(DEMO_WMO, "voorziening", "Het soort voorziening: de kern van de vraag."),
+                    ],
+                    members=["gert"],
+                ),
+                today=filed,
+            )
+            self.decide_opgave(
+                owner,
+                opgave.id,
+                DEMO_WMO,
+                approve=True,
+                reason="Doel, grondslag en DPIA zijn in orde (demo).",
+                special_categories=["voorziening"],
+            )
+            opgaven.append(opgave.id)
+        destroyed = self.workspaces.sweep(today=today)
+        return {
+            "users": [u[0] for u in DEMO_USERS],
+            "approved": opgaven[0],
+            "destroyed": [d["opgave"] for d in destroyed],
+        }
+
     def load_demo(self, on_loaded=None) -> list[IngestResult]:  # type: ignore[no-untyped-def]
         """Register and load every real demo dataset the repo ships."""
         results = []
@@ -116,4 +226,6 @@ class Platform:
             results.append(result)
             if on_loaded:
                 on_loaded(result)
+        if DEMO_WMO in demo.DEMO_DATASETS and not self.opgaven.list():
+            self.load_demo_governance()
         return results

@@ -48,6 +48,15 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `stadsdata serve` and `stadsdata demo` listen on.")
     port: int = Field(default=8000, description="Port `stadsdata serve` and `stadsdata demo` listen on.")
     lang: Literal["nl", "en"] = Field(default="nl", description="Language of titles and descriptions shown.")
+    opgave_max_months: int = Field(
+        default=12, ge=1, le=60, description="Longest an opgave (purpose-bound analysis project) may run, in months."
+    )
+    disclosure_threshold: int = Field(
+        default=10, ge=1, description="Smallest count a cell of a table leaving a workspace may show."
+    )
+    token_max_days: int = Field(default=90, ge=1, description="Longest lifetime of an API token, in days.")
+    session_hours: int = Field(default=8, ge=1, description="Lifetime of a portal login, in hours.")
+    password_min_length: int = Field(default=12, ge=8, description="Shortest password a user may set.")
     fault_pause_at: str | None = Field(
         default=None,
         description="Test hook for crash tests only: the name of an ingest stage at which the process writes "

@@ -20,7 +20,7 @@ from rich.table import Table
 from stadsdata.cli.output import kv_table, out, when
 from stadsdata.core.access import Action
 from stadsdata.errors import StadsdataError
-from stadsdata.governance.audit import AuditLog, witness_path
+from stadsdata.governance.audit import AuditLog
 from stadsdata.governance.identity import Identity
 from stadsdata.platform import Platform
 from stadsdata.settings import Settings
@@ -50,9 +50,7 @@ def governance(ctx: typer.Context) -> Iterator[Governance]:
     home = ctx.find_root().params.get("home")
     settings = Settings(home=home) if home else Settings()
     with Platform(settings) as platform:
-        audit = AuditLog(platform.metastore, witness=witness_path(platform.home))
-        identity = Identity(platform.metastore, audit=audit)
-        yield Governance(platform, identity, audit, settings.user)
+        yield Governance(platform, platform.identity, platform.audit, settings.user)
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -12,9 +12,10 @@ from rich.table import Table
 
 from stadsdata import demo as demo_data
 from stadsdata.cli.governance import audit_app, tokens_app, users_app
+from stadsdata.cli.opgaven import datashop_app, opgaven_app, workspace_app, workspaces_app
 from stadsdata.cli.output import err, kv_table, out, render_result, when
 from stadsdata.errors import StadsdataError
-from stadsdata.platform import Platform
+from stadsdata.platform import DEMO_PASSWORD, DEMO_USERS, Platform
 from stadsdata.settings import Settings
 
 app = typer.Typer(
@@ -35,6 +36,10 @@ app.add_typer(inbox_app, name="inbox")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
+app.add_typer(opgaven_app, name="opgaven")
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(workspaces_app, name="workspaces")
+app.add_typer(datashop_app, name="datashop")
 
 DEMO_MARKER = ".stadsdata-demo"
 
@@ -449,6 +454,13 @@ def demo(
             )
         )
         out.print(f"Sources and licences: {demo_data.DATA / 'SOURCES.md'}")
+        if platform.opgaven.list():
+            out.print(
+                "Demo users (demo only; password [bold]"
+                + DEMO_PASSWORD
+                + "[/]): "
+                + ", ".join(f"{name} ({roles[0][0].value})" for name, _, _, roles in DEMO_USERS)
+            )
         out.print("Next:")
         out.print(f"  stadsdata --home {platform.home} catalog list")
         out.print(f"  stadsdata --home {platform.home} catalog show cbs_kwb_2019_den_haag")

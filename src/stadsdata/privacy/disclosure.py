@@ -29,6 +29,7 @@ from typing import Any, Literal
 from stadsdata.errors import DisclosureError
 
 SUPPRESSED = "suppressed"  # the reason-code column added to every record
+LISTED = 10  # cells named in an explanation line; ExportDecision.cells has them all
 UNPROTECTABLE = (
     "cannot be protected: a total a reader may know fixes its value whatever else is suppressed "
     "(a line of one cell without its total; add the line's other categories, or its total)"
@@ -521,7 +522,8 @@ def decide_export(check: CheckedTable, *, suppressed_ok: bool = False) -> Export
     earlier = f"; {check.already_suppressed} cells came suppressed" if check.already_suppressed else ""
     if not check.findings:
         return ExportDecision("released", f"released: {len(check.rows)} cells pass ({check.rule}){earlier}", [])
-    listing = "; ".join(cells)
+    shown = cells[:LISTED]
+    listing = "; ".join(shown) + (f"; and {len(cells) - len(shown)} more" if len(cells) > len(shown) else "")
     sensitive = sum(1 for f in check.findings if f.code in ("primary", "dominance"))
     secondary = sum(1 for f in check.findings if f.code == "secondary")
     counts = f"{sensitive} sensitive cell{'s' if sensitive != 1 else ''} ({check.rule}), {secondary} secondary"
