@@ -217,7 +217,8 @@ class Platform:
         }
 
     def load_demo(self, on_loaded=None) -> list[IngestResult]:  # type: ignore[no-untyped-def]
-        """Register and load every real demo dataset the repo ships."""
+        """Register and load every demo dataset the repo ships: real data, plus the SYNTHETIC Wmo
+        register with the demo users and opgaven."""
         results = []
         for dataset_id in demo.DEMO_DATASETS:
             if not self.metastore.has_dataset(dataset_id):

@@ -19,6 +19,7 @@ def test_demo_loads_every_shipped_dataset(demo_platform: Platform) -> None:
         "cbs_kwb_2017_nl": 16667,
         "cbs_kwb_2019_den_haag": 159,
         "cbs_kwb_2019_gemeenten": 355,
+        "wmo_clienten_synthetisch": 36830,  # vertrouwelijk: in the staff catalogue, never in the public one
     }
 
 
@@ -85,7 +86,7 @@ def test_sql_is_read_only_and_explains_errors(demo_platform: Platform, query: st
 
 def test_search(demo_platform: Platform) -> None:
     search = lambda text: [d.id for d in demo_platform.catalog.search(text)]  # noqa: E731
-    assert search("wmo") == ["cbs_kwb_2019_den_haag"]  # a column description
+    assert search("wmo") == ["cbs_kwb_2019_den_haag", "wmo_clienten_synthetisch"]  # a column description; a title
     assert "cbs_kwb_2019_den_haag" in search("WmoClienten_89")  # a column name
     assert search("algoritme") == ["algoritmeregister_2022"]
     assert set(search("gemeente grenzen")) <= set(demo.DEMO_DATASETS) and "cbs_gemeenten_2024" in search("grenzen")

@@ -53,9 +53,9 @@ def test_sql_json_and_table(demo_home: Path) -> None:
 
 def test_catalog_commands(demo_home: Path) -> None:
     listed = stadsdata("catalog", "list", home=demo_home)
-    assert listed.returncode == 0 and "5 datasets" in listed.stdout
+    assert listed.returncode == 0 and "6 datasets" in listed.stdout  # the staff catalogue: vertrouwelijk included
     found = stadsdata("catalog", "search", "wmo", home=demo_home)
-    assert "cbs_kwb_2019_den_haag" in found.stdout and "1 datasets match" in found.stdout
+    assert "cbs_kwb_2019_den_haag" in found.stdout and "2 datasets match" in found.stdout  # and the Wmo register
     shown = stadsdata("catalog", "show", "cbs_kwb_2019_den_haag", home=demo_home)
     assert shown.returncode == 0
     for text in ("openbaar", "WmoClienten_89", "CC-BY-4.0", "Versions", "159"):

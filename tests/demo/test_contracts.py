@@ -25,6 +25,7 @@ DATA_FILES = {
     "cbs_kwb_2019_gemeenten": "kwb_2019_gemeenten_bevolking.csv",
     "cbs_gemeenten_2024": "gemeenten_2024.geojson",
     "algoritmeregister_2022": "algoritmeregister_2022-12-08.json",
+    "wmo_clienten_synthetisch": "wmo_clienten_synthetisch.csv",
 }
 
 CONTRACT_IDS = sorted(DATA_FILES)
@@ -39,7 +40,9 @@ def _records(dataset_id: str) -> tuple[list[str], list[dict[str, object]]]:
     path = DATA / DATA_FILES[dataset_id]
     if path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
+            delimiter = ";" if ";" in handle.readline() else ","
+            handle.seek(0)
+            reader = csv.DictReader(handle, delimiter=delimiter)
             rows = list(reader)
             return list(reader.fieldnames or []), rows
     data = json.loads(path.read_text(encoding="utf-8"))

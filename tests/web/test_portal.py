@@ -26,6 +26,9 @@ from stadsdata.platform import Platform
 from stadsdata.web import i18n, portal
 from stadsdata.web.quality_report import score_text
 
+#: The demo datasets the public may see (not the vertrouwelijk synthetic Wmo register).
+PUBLIC_DEMO = [i for i in demo.DEMO_DATASETS if load_contract(demo.contract_path(i)).classification == "openbaar"]
+
 KWB = "cbs_kwb_2019_den_haag"
 TEMPLATES = Path(portal.__file__).parent / "templates"
 
@@ -119,9 +122,10 @@ def test_home_has_search_themes_with_counts_and_recent_datasets(client: TestClie
     # Themes with the number of datasets: bevolking is in 3 contracts (KWB 2019 Den Haag, 2017 NL, 2019 gemeenten).
     assert re.search(r'href="/datasets\?theme=bevolking">.*?Bevolking.*?3 datasets', page, re.S)
     assert re.search(r'href="/datasets\?theme=geografie">.*?Geografie.*?1 dataset<', page, re.S)
-    # Every public dataset is among the recently changed ones (there are five).
-    for dataset_id in demo.DEMO_DATASETS:
+    # Every public dataset is among the recently changed ones (there are five); the vertrouwelijk one is not.
+    for dataset_id in PUBLIC_DEMO:
         assert f'href="/datasets/{dataset_id}"' in page
+    assert "wmo_clienten_synthetisch" not in page
     assert "Kerncijfers wijken en buurten 2019, Den Haag (CBS)" in body
     for landmark in ("<header", "<nav", "<main", "<footer"):
         assert landmark in page
@@ -169,7 +173,7 @@ def test_search_wmo_finds_the_den_haag_kwb_dataset_through_its_column(client: Te
 
 def test_search_without_query_lists_every_public_dataset_with_facet_counts(client: TestClient) -> None:
     page = client.get("/datasets").text
-    assert sorted(result_ids(page)) == sorted(demo.DEMO_DATASETS)
+    assert sorted(result_ids(page)) == sorted(PUBLIC_DEMO) and len(PUBLIC_DEMO) == len(demo.DEMO_DATASETS) - 1
     assert "5 datasets gevonden" in text(page)
     assert facet_counts(page, "theme")["bevolking"] == 3
     assert facet_counts(page, "format") == {"CSV": 5, "JSON": 5, "Parquet": 5, "GeoJSON": 1}
@@ -390,7 +394,8 @@ def test_dataset_page_in_english(client: TestClient) -> None:
 
 
 def test_every_demo_dataset_page_renders_in_both_languages(client: TestClient) -> None:
-    for dataset_id in demo.DEMO_DATASETS:
+    assert client.get("/datasets/wmo_clienten_synthetisch").status_code == 404  # vertrouwelijk: no public page
+    for dataset_id in PUBLIC_DEMO:
         for lang in i18n.LANGUAGES:
             response = client.get(f"/datasets/{dataset_id}", params={"lang": lang})
             assert response.status_code == 200, (dataset_id, lang)

@@ -20,11 +20,12 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from stadsdata import demo
+from stadsdata.core.contract import load_contract
 from stadsdata.platform import Platform
 from stadsdata.web import create_app
 from tests.conftest import make_settings
 
-DATASET_IDS = list(demo.DEMO_DATASETS)
+DATASET_IDS = [d for d in demo.DEMO_DATASETS if load_contract(demo.contract_path(d)).classification.value == "openbaar"]
 
 
 @pytest.fixture(scope="module")

@@ -433,7 +433,8 @@ def demo(
     host: Annotated[str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port to listen on (default 8000).")] = None,
 ) -> None:
-    """Create a fresh platform home, load every real demo dataset the repo ships, start the portal."""
+    """Create a fresh platform home, load every demo dataset the repo ships (and the demo users and
+    opgaven), start the portal."""
     home = (state.home or Settings().home).expanduser()
     if home.exists() and any(home.iterdir()):
         if not (home / DEMO_MARKER).exists():

@@ -1,4 +1,5 @@
-"""The real public demo data the repo ships, with one contract per dataset.
+"""The real public demo data the repo ships, plus one SYNTHETIC register made from real aggregates
+(``wmo_clienten_synthetisch``, vertrouwelijk; see ``synthetic_wmo.py``), with one contract per dataset.
 
 See ``demo/data/SOURCES.md`` for origin, licence and attribution of every file.
 """
@@ -18,6 +19,7 @@ DEMO_DATASETS: dict[str, str] = {
     "cbs_kwb_2019_gemeenten": "kwb_2019_gemeenten_bevolking.csv",
     "cbs_gemeenten_2024": "gemeenten_2024.geojson",
     "algoritmeregister_2022": "algoritmeregister_2022-12-08.json",
+    "wmo_clienten_synthetisch": "wmo_clienten_synthetisch.csv",  # SYNTHETIC, vertrouwelijk; see SOURCES.md
 }
 
 
