@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     disclosure_threshold: int = Field(
         default=10, ge=1, description="Smallest count a cell of a table leaving a workspace may show."
     )
+    sweep_interval_seconds: float = Field(
+        default=3600,
+        ge=0,
+        description="How often `stadsdata serve` destroys the workspaces of ended opgaven (0: never; then run "
+        "`stadsdata workspaces sweep` from cron).",
+    )
     token_max_days: int = Field(default=90, ge=1, description="Longest lifetime of an API token, in days.")
     session_hours: int = Field(default=8, ge=1, description="Lifetime of a portal login, in hours.")
     password_min_length: int = Field(default=12, ge=8, description="Shortest password a user may set.")

@@ -35,16 +35,24 @@ from stadsdata.opendata.rows import RowsService, VersionView
 from stadsdata.opendata.search import FACETS, QualityBucket, search_datasets
 from stadsdata.opendata.search import MAX_LIMIT as MAX_SEARCH_LIMIT
 from stadsdata.platform import Platform
+from stadsdata.web.sweeper import Sweeper
 
 _service_lock = threading.Lock()
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """At start-up, begin building the serving copies of large current versions (in the background)."""
+    """At start-up, begin building the serving copies of large current versions (in the background),
+    and start destroying ended workspaces on a timer."""
     service = _service_of(app)
     threading.Thread(target=service.warm, name="stadsdata-rows-warm-up", daemon=True).start()
-    yield
+    platform = app.state.platform
+    sweeper = Sweeper(platform, platform.settings.sweep_interval_seconds)
+    sweeper.start()
+    try:
+        yield
+    finally:
+        sweeper.stop()
 
 
 router = APIRouter(prefix="/api/v1", tags=["datasets"], lifespan=_lifespan)
