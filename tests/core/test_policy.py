@@ -89,7 +89,7 @@ CASES = [
 
 
 def test_the_matrix_covers_every_action_and_prints_its_size(capsys: pytest.CaptureFixture[str]) -> None:
-    opgave_actions = {Action.approve_opgave, Action.use_workspace, Action.export_result}
+    opgave_actions = {Action.approve_opgave, Action.use_workspace, Action.export_result, Action.close_opgave}
     assert set(DATASET_MATRIX) | set(PLATFORM_MATRIX) | opgave_actions == set(Action)
     with capsys.disabled():
         print(f"\nauthorisation matrix (policy): {len(CASES)} cases + {len(OPGAVE_CASES)} opgave cases")
@@ -161,6 +161,10 @@ OPGAVE_CASES = [
     ("analyst", Action.use_workspace, "requested", dt.date(2027, 6, 30), False, "needs an approved opgave"),
     ("analyst", Action.use_workspace, "approved", dt.date(2026, 11, 22), False, "ended on 2026-11-22"),
     ("analyst", Action.use_workspace, "destroyed", dt.date(2026, 11, 22), False, "has been destroyed"),
+    ("analyst", Action.close_opgave, "approved", dt.date(2027, 6, 30), True, "requester of the opgave"),
+    ("platform_admin", Action.close_opgave, "approved", dt.date(2027, 6, 30), True, "platform admin"),
+    ("analyst_with_grant", Action.close_opgave, "approved", dt.date(2027, 6, 30), False, "only its requester"),
+    ("data_owner", Action.close_opgave, "approved", dt.date(2027, 6, 30), False, "only its requester or the admin"),
 ]
 
 

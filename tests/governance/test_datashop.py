@@ -9,10 +9,10 @@ import pytest
 from stadsdata.core.access import Actor, Role, RoleGrant
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.errors import AccessDeniedError, GovernanceError, NotFoundError
+from stadsdata.governance.audit import AuditLog
 from stadsdata.governance.datashop import Datashop
 from stadsdata.metastore.models import UserRow
 from stadsdata.platform import Platform
-from tests.governance.recorder import Recorder
 
 TODAY = dt.date(2026, 11, 23)
 ANA = Actor("ana", frozenset({RoleGrant(Role.analyst)}))
@@ -21,11 +21,11 @@ DORA = Actor("dora", frozenset({RoleGrant(Role.data_officer, "Bestuursdienst (BS
 
 
 @pytest.fixture
-def shop(platform: Platform) -> tuple[Datashop, Recorder]:
+def shop(platform: Platform) -> tuple[Datashop, AuditLog]:
     with platform.metastore.session() as s:
         for name in ("ana", "gert", "dora"):
             s.add(UserRow(name=name, display_name=name.title(), password_hash="-"))
-    audit = Recorder()
+    audit = AuditLog(platform.metastore)
     return Datashop(platform.metastore, audit, AccessPolicy()), audit
 
 
@@ -41,7 +41,7 @@ def ask(shop: Datashop, actor: Actor = ANA, **changes: object) -> int:
     return shop.file(actor, **fields).id  # type: ignore[arg-type]
 
 
-def test_file_triage_and_history(shop: tuple[Datashop, Recorder]) -> None:
+def test_file_triage_and_history(shop: tuple[Datashop, AuditLog]) -> None:
     desk, audit = shop
     first = ask(desk)
     second = ask(desk, GERT, question="Welke buurten hebben de meeste eenpersoonshuishoudens?")
@@ -59,7 +59,7 @@ def test_file_triage_and_history(shop: tuple[Datashop, Recorder]) -> None:
     assert desk.get(ANA, first).state == "answered"
     declined = desk.triage(DORA, second, "declined", "Dit staat al in de wijkprofielen.")
     assert declined.state == "declined"
-    assert ("datashop_triaged", "declined") in [(e["action"], e["decision"]) for e in audit.entries]
+    assert ("datashop_triaged", "declined") in [(e.action, e.decision) for e in reversed(audit.list(limit=50))]
 
 
 @pytest.mark.parametrize(
@@ -71,14 +71,14 @@ def test_file_triage_and_history(shop: tuple[Datashop, Recorder]) -> None:
         ({"dienst": " "}, "dienst: expected the dienst that asks"),
     ],
 )
-def test_bad_questions_are_clear_errors(shop: tuple[Datashop, Recorder], changes: dict, message: str) -> None:
+def test_bad_questions_are_clear_errors(shop: tuple[Datashop, AuditLog], changes: dict, message: str) -> None:
     desk, _ = shop
     with pytest.raises(GovernanceError, match=message):
         ask(desk, **changes)
     assert desk.visible_to(DORA) == []
 
 
-def test_triage_rules(shop: tuple[Datashop, Recorder]) -> None:
+def test_triage_rules(shop: tuple[Datashop, AuditLog]) -> None:
     desk, _ = shop
     request_id = ask(desk)
     with pytest.raises(AccessDeniedError, match="triage_datashop needs the role"):

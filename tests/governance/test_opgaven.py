@@ -20,11 +20,11 @@ from stadsdata import demo
 from stadsdata.core.access import Action, Actor, DataGrant, Level, Role, RoleGrant
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.errors import AccessDeniedError, GovernanceError
+from stadsdata.governance.audit import AuditLog
 from stadsdata.governance.opgaven import ColumnRequest, Opgaven, OpgaveRequest, dataset_resource
 from stadsdata.metastore.models import DataGrantRow, UserRow
 from stadsdata.metastore.opgaven_store import OpgavenStore
 from stadsdata.platform import Platform
-from tests.governance.recorder import Recorder
 
 KWB = "cbs_kwb_2019_den_haag"
 TODAY = dt.date(2026, 11, 23)
@@ -36,7 +36,7 @@ FLAGS = {
 
 
 @pytest.fixture
-def setup(platform: Platform, tmp_path: Path) -> tuple[Platform, Opgaven, Recorder]:
+def setup(platform: Platform, tmp_path: Path) -> tuple[Platform, Opgaven, AuditLog]:
     data = yaml.safe_load(demo.contract_path(KWB).read_text(encoding="utf-8"))
     data["classification"] = "vertrouwelijk"
     for column in data["columns"]:
@@ -47,7 +47,7 @@ def setup(platform: Platform, tmp_path: Path) -> tuple[Platform, Opgaven, Record
     with platform.metastore.session() as s:
         for name in ("ana", "gert", "olga"):
             s.add(UserRow(name=name, display_name=name.title(), password_hash="-"))
-    audit = Recorder()
+    audit = AuditLog(platform.metastore)
     return platform, Opgaven(platform.metastore, audit, AccessPolicy(), users_exist=None), audit
 
 
@@ -75,7 +75,7 @@ def request(**changes: Any) -> OpgaveRequest:
     return OpgaveRequest(**fields)
 
 
-def test_request_approve_and_grant(setup: tuple[Platform, Opgaven, Recorder]) -> None:
+def test_request_approve_and_grant(setup: tuple[Platform, Opgaven, AuditLog]) -> None:
     platform, opgaven, audit = setup
     opgave = opgaven.request(ANALYST, request(), today=TODAY)
     assert opgave.state == "requested" and opgave.requester == "ana" and opgave.members == ["gert"]
@@ -94,7 +94,7 @@ def test_request_approve_and_grant(setup: tuple[Platform, Opgaven, Recorder]) ->
             ("ana", "pseudonymised", ["WijkenEnBuurten", "AantalInwoners_5"], opgave.id),
             ("gert", "pseudonymised", ["WijkenEnBuurten", "AantalInwoners_5"], opgave.id),
         ]
-    assert [(e["action"], e["decision"]) for e in audit.entries] == [
+    assert [(e.action, e.decision) for e in reversed(audit.list(limit=50))] == [
         ("request_opgave", "allowed"),
         ("opgave_requested", "done"),
         ("approve_opgave", "allowed"),
@@ -102,7 +102,7 @@ def test_request_approve_and_grant(setup: tuple[Platform, Opgaven, Recorder]) ->
     ]
 
 
-def test_special_category_needs_explicit_approval(setup: tuple[Platform, Opgaven, Recorder]) -> None:
+def test_special_category_needs_explicit_approval(setup: tuple[Platform, Opgaven, AuditLog]) -> None:
     platform, opgaven, _ = setup
     opgave = opgaven.request(ANALYST, request(), today=TODAY)
     opgave = opgaven.decide(
@@ -132,7 +132,7 @@ def test_special_category_needs_explicit_approval(setup: tuple[Platform, Opgaven
     assert decision.columns["Mannen_6"] == Level.none  # not asked, not granted
 
 
-def test_declining_declines_the_opgave(setup: tuple[Platform, Opgaven, Recorder]) -> None:
+def test_declining_declines_the_opgave(setup: tuple[Platform, Opgaven, AuditLog]) -> None:
     platform, opgaven, _ = setup
     opgave = opgaven.request(ANALYST, request(), today=TODAY)
     opgave = opgaven.decide(OWNER, opgave.id, KWB, approve=False, reason="Het doel kan met open data.")
@@ -167,7 +167,7 @@ def test_declining_declines_the_opgave(setup: tuple[Platform, Opgaven, Recorder]
     ],
 )
 def test_bad_requests_are_clear_errors_and_store_nothing(
-    setup: tuple[Platform, Opgaven, Recorder], changes: dict[str, Any], message: str
+    setup: tuple[Platform, Opgaven, AuditLog], changes: dict[str, Any], message: str
 ) -> None:
     _, opgaven, _ = setup
     with pytest.raises(GovernanceError) as info:
@@ -176,7 +176,7 @@ def test_bad_requests_are_clear_errors_and_store_nothing(
     assert opgaven.list() == []
 
 
-def test_nobody_approves_their_own_request(setup: tuple[Platform, Opgaven, Recorder]) -> None:
+def test_nobody_approves_their_own_request(setup: tuple[Platform, Opgaven, AuditLog]) -> None:
     _, opgaven, audit = setup
     both = Actor("ana", frozenset({RoleGrant(Role.analyst), RoleGrant(Role.data_owner, KWB)}))
     opgave = opgaven.request(both, request(), today=TODAY)
@@ -184,10 +184,10 @@ def test_nobody_approves_their_own_request(setup: tuple[Platform, Opgaven, Recor
         opgaven.decide(both, opgave.id, KWB, approve=True, reason="Ik keur mijn eigen aanvraag goed.")
     assert opgaven.get(opgave.id).state == "requested"
     assert all(c.decision == "pending" for c in opgaven.get(opgave.id).columns)
-    assert audit.entries[-1]["decision"] == "denied"
+    assert audit.list(limit=1)[0].decision == "denied"
 
 
-def test_only_the_owner_decides_and_only_once(setup: tuple[Platform, Opgaven, Recorder]) -> None:
+def test_only_the_owner_decides_and_only_once(setup: tuple[Platform, Opgaven, AuditLog]) -> None:
     _, opgaven, _ = setup
     opgave = opgaven.request(ANALYST, request(), today=TODAY)
     other = Actor("gert", frozenset({RoleGrant(Role.analyst)}))
@@ -198,7 +198,7 @@ def test_only_the_owner_decides_and_only_once(setup: tuple[Platform, Opgaven, Re
         opgaven.decide(OWNER, opgave.id, KWB, approve=False, reason="Toch maar niet.")
 
 
-def test_anonymous_cannot_request(setup: tuple[Platform, Opgaven, Recorder]) -> None:
+def test_anonymous_cannot_request(setup: tuple[Platform, Opgaven, AuditLog]) -> None:
     _, opgaven, _ = setup
     with pytest.raises(AccessDeniedError, match="needs a login"):
         opgaven.request(Actor.anonymous(), request(), today=TODAY)

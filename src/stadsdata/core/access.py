@@ -52,6 +52,7 @@ class Action(StrEnum):
     approve_opgave = "approve_opgave"  # a data owner's decision on their part of an opgave
     use_workspace = "use_workspace"  # query an opgave's workspace (members only, while active)
     export_result = "export_result"  # take a result out of a workspace (through disclosure control)
+    close_opgave = "close_opgave"  # end an opgave before its end date
     manage_users = "manage_users"  # users, roles, grants, tokens of others
     view_audit = "view_audit"  # read and verify the audit log
     file_datashop = "file_datashop"  # ask the Datashop a data question

@@ -14,7 +14,8 @@ date, and the time. The rules, in short (docs/governance.md has the full table):
   only when the grant names it. Columns outside the grant's list: none.
 - Ingest and release: the dataset's owner and steward, its dienst's data officer, the admin.
 - Opgaven: any staff member may ask; a data owner decides on their dataset's part, never on their
-  own request; members use the workspace while it is approved and before its end date.
+  own request; members use the workspace while it is approved and before its end date; the
+  requester or the admin closes it early.
 - Users and grants: the admin. The audit log: the admin and the board. The Datashop: staff file,
   data officers and the admin triage. The algorithm register: data officers and the admin edit.
 - An API token only carries the actions it was scoped for.
@@ -46,7 +47,7 @@ CEILING = {
 }
 
 _DATASET_ACTIONS = {Action.view_metadata, Action.read_data, Action.ingest, Action.release}
-_OPGAVE_ACTIONS = {Action.approve_opgave, Action.use_workspace, Action.export_result}
+_OPGAVE_ACTIONS = {Action.approve_opgave, Action.use_workspace, Action.export_result, Action.close_opgave}
 
 
 def _allow(level: Level, reason: str, columns: dict[str, Level] | None = None) -> Decision:
@@ -143,6 +144,10 @@ class AccessPolicy:
             if actor.has(Role.data_owner, o.dataset.id):
                 return _allow(Level.read, f"data owner of {o.dataset.id}")
             return _deny(f"only the data owner of {o.dataset.id} decides on its part")
+        if action == Action.close_opgave:
+            if actor.user != o.requester and not actor.has(Role.platform_admin):
+                return _deny("only its requester or the admin closes an opgave")
+            return _allow(Level.read, "requester of the opgave" if actor.user == o.requester else "platform admin")
         if actor.user != o.requester and actor.user not in o.members:
             return _deny(f"only the members of opgave {o.id} use its workspace")
         if o.state == "destroyed":

@@ -13,7 +13,8 @@ import datetime as dt
 from stadsdata.core.access import Action, Actor
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.errors import AccessDeniedError, GovernanceError
-from stadsdata.governance.opgaven import Auditor
+from stadsdata.governance.audit import AuditLog
+from stadsdata.governance.enforce import enforce
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.datashop_store import DatashopRequest, DatashopStore
 from stadsdata.metastore.opgaven_store import OpgavenStore
@@ -22,23 +23,11 @@ OUTCOMES = ("answered", "opgave", "declined")
 
 
 class Datashop:
-    def __init__(self, metastore: Metastore, audit: Auditor, policy: AccessPolicy) -> None:
+    def __init__(self, metastore: Metastore, audit: AuditLog, policy: AccessPolicy) -> None:
         self.store = DatashopStore(metastore)
         self.opgaven = OpgavenStore(metastore)
         self.audit = audit
         self.policy = policy
-
-    def _check(self, actor: Actor, action: Action, resource: str) -> None:
-        decision = self.policy.can(actor, action)
-        self.audit.append(
-            actor.user or "anonymous",
-            action.value,
-            resource,
-            "allowed" if decision.allowed else "denied",
-            detail={"reason": decision.reason},
-        )
-        if not decision.allowed:
-            raise AccessDeniedError(f"{action.value} on {resource}: {decision.reason}")
 
     def file(
         self,
@@ -50,7 +39,7 @@ class Datashop:
         dienst: str,
         today: dt.date | None = None,
     ) -> DatashopRequest:
-        self._check(actor, Action.file_datashop, "datashop")
+        enforce(self.policy, self.audit, actor, Action.file_datashop, None, "datashop")
         assert actor.user is not None
         today = today or dt.date.today()
         if len(question.strip()) < 15:
@@ -68,7 +57,7 @@ class Datashop:
     def triage(
         self, actor: Actor, request_id: int, outcome: str, note: str, *, opgave_id: int | None = None
     ) -> DatashopRequest:
-        self._check(actor, Action.triage_datashop, f"datashop/{request_id}")
+        enforce(self.policy, self.audit, actor, Action.triage_datashop, None, f"datashop/{request_id}")
         assert actor.user is not None
         request = self.store.get(request_id)
         if request.state != "new":

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from stadsdata.core.access import Action, Actor, DatasetResource, OpgaveResource
 from stadsdata.core.contract import Contract, PersonalData, parse_contract
 from stadsdata.core.policy import AccessPolicy
-from stadsdata.errors import AccessDeniedError, GovernanceError, NotFoundError
+from stadsdata.errors import GovernanceError, NotFoundError
+from stadsdata.governance.audit import AuditLog
+from stadsdata.governance.enforce import enforce
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.opgaven_store import Opgave, OpgavenStore
 
@@ -33,18 +35,6 @@ LEGAL_GROUNDS = {
 }
 DPIA_STATUSES = ("niet nodig", "in uitvoering", "afgerond")
 MIN_PURPOSE = 20  # characters: a purpose is a sentence, not a word
-
-
-class Auditor(Protocol):
-    def append(
-        self,
-        actor: str,
-        action: str,
-        resource: str,
-        decision: str,
-        purpose: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -91,7 +81,7 @@ class Opgaven:
     def __init__(
         self,
         metastore: Metastore,
-        audit: Auditor,
+        audit: AuditLog,
         policy: AccessPolicy,
         *,
         max_months: int = 12,
@@ -108,23 +98,11 @@ class Opgaven:
         record = self.metastore.get_dataset(dataset_id)
         return parse_contract(record.contract, source=f"metastore contract of {dataset_id}")
 
-    def _check(self, actor: Actor, action: Action, resource: Any, name: str) -> None:
-        decision = self.policy.can(actor, action, resource)
-        self.audit.append(
-            actor.user or "anonymous",
-            action.value,
-            name,
-            "allowed" if decision.allowed else "denied",
-            detail={"reason": decision.reason},
-        )
-        if not decision.allowed:
-            raise AccessDeniedError(f"{action.value} on {name}: {decision.reason}")
-
     # -- request ---------------------------------------------------------------------------------
     def request(self, actor: Actor, req: OpgaveRequest, *, today: dt.date | None = None) -> Opgave:
         """File an opgave. Every problem is one line naming the field; nothing is stored then."""
         today = today or dt.date.today()
-        self._check(actor, Action.request_opgave, None, "opgaven")
+        enforce(self.policy, self.audit, actor, Action.request_opgave, None, "opgaven")
         assert actor.user is not None
         if len(req.title.strip()) < 5:
             raise GovernanceError("title: expected a title of at least 5 characters")
@@ -212,7 +190,14 @@ class Opgaven:
         if dataset_id not in opgave.datasets:
             raise GovernanceError(f"opgave {opgave_id} asks nothing of dataset {dataset_id!r}")
         contract = self._contract(dataset_id)
-        self._check(actor, Action.approve_opgave, opgave_resource(opgave, contract), f"opgave/{opgave_id}/{dataset_id}")
+        enforce(
+            self.policy,
+            self.audit,
+            actor,
+            Action.approve_opgave,
+            opgave_resource(opgave, contract),
+            f"opgave/{opgave_id}/{dataset_id}",
+        )
         assert actor.user is not None
         if len(reason.strip()) < 10:
             raise GovernanceError("reason: expected the reason for the decision (at least 10 characters)")

@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stadsdata.core.access import Action, Actor, Role
+from stadsdata.core.access import Action, Actor
 from stadsdata.core.contract import parse_contract
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.engine import Engine, QueryResult, TableStore
 from stadsdata.engine.base import WorkspaceTable
-from stadsdata.errors import AccessDeniedError, GovernanceError, NotFoundError, StadsdataError, WorkspaceGoneError
-from stadsdata.governance.opgaven import Auditor, opgave_resource
+from stadsdata.errors import GovernanceError, NotFoundError, StadsdataError, WorkspaceGoneError
+from stadsdata.governance.audit import AuditLog
+from stadsdata.governance.enforce import enforce
+from stadsdata.governance.opgaven import opgave_resource
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.models import utcnow
 from stadsdata.metastore.opgaven_store import Opgave, OpgavenStore
@@ -52,7 +54,7 @@ class Workspaces:
         metastore: Metastore,
         engine: Engine,
         tables: TableStore,
-        audit: Auditor,
+        audit: AuditLog,
         policy: AccessPolicy,
         *,
         threshold: int = 10,
@@ -138,24 +140,12 @@ class Workspaces:
         record = self.store.find(opgave_id)
         resource = f"opgave/{opgave_id}/workspace"
         if record is not None and record.destroyed_at is not None:
-            self.audit.append(
-                actor.user or "anonymous", action.value, resource, "denied", detail={"reason": "destroyed"}
-            )
+            self.audit.append(actor, action, resource, "denied", detail={"reason": "destroyed"})
             raise WorkspaceGoneError(
                 f"the workspace of opgave {opgave_id} was destroyed on {record.destroyed_at.date().isoformat()}; "
                 "its data no longer exists"
             )
-        decision = self.policy.can(actor, action, opgave_resource(opgave))
-        self.audit.append(
-            actor.user or "anonymous",
-            action.value,
-            resource,
-            "allowed" if decision.allowed else "denied",
-            purpose=opgave.purpose,
-            detail={"reason": decision.reason},
-        )
-        if not decision.allowed:
-            raise AccessDeniedError(f"{action.value} on opgave {opgave_id}: {decision.reason}")
+        enforce(self.policy, self.audit, actor, action, opgave_resource(opgave), resource, purpose=opgave.purpose)
         if record is None:
             raise NotFoundError(f"opgave {opgave_id} has no workspace yet; it is built when the opgave is approved")
         return opgave, record
@@ -204,12 +194,11 @@ class Workspaces:
     def close(self, actor: Actor, opgave_id: int) -> Opgave:
         """End an opgave before its end date (its requester or the admin); the sweep destroys it."""
         opgave = self.opgaven.get(opgave_id)
-        if actor.user != opgave.requester and not actor.has(Role.platform_admin):
-            raise AccessDeniedError(f"opgave {opgave_id}: only its requester or the admin closes it")
+        enforce(self.policy, self.audit, actor, Action.close_opgave, opgave_resource(opgave), f"opgave/{opgave_id}")
         if opgave.state != "approved":
             raise GovernanceError(f"opgave {opgave_id} is {opgave.state}; only an approved opgave can be closed")
         self.opgaven.set_state(opgave_id, "closed", closed_at=utcnow())
-        self.audit.append(actor.user or "anonymous", "opgave_closed", f"opgave/{opgave_id}", "done")
+        self.audit.append(actor, "opgave_closed", f"opgave/{opgave_id}", "done")
         return self.opgaven.get(opgave_id)
 
     def sweep(self, *, today: dt.date | None = None, by: str = "system") -> list[dict[str, Any]]:
