@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from stadsdata.metastore import Metastore
 from stadsdata.platform import Platform
 from stadsdata.settings import Settings
 
@@ -83,3 +84,21 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def metastore_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new metastore database: SQLite, and PostgreSQL where a server is configured."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/m.db"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(metastore_url: str) -> Iterator[Metastore]:
+    """A migrated, empty metastore on each backend."""
+    ms = Metastore.open(metastore_url)
+    try:
+        yield ms
+    finally:
+        ms.close()

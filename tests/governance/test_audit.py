@@ -12,7 +12,6 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -31,22 +30,6 @@ from tests.cli.run import stadsdata
 
 TABLE = AuditRow.__table__
 N = 8  # entries in the chain the property tests tamper with
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def metastore_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/m.db"
-    return request.getfixturevalue("postgres_url")
-
-
-@pytest.fixture
-def store(metastore_url: str) -> Iterator[Metastore]:
-    ms = Metastore.open(metastore_url)
-    try:
-        yield ms
-    finally:
-        ms.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,15 +48,11 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Metastore]:
-    url = f"sqlite:///{tmp_path}/m.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    ms = Metastore.open(url)
-    ms.add_dataset(CONTRACT, "0" * 64)
-    try:
-        yield ms
-    finally:
-        ms.close()
+@pytest.fixture
+def store(store: Metastore) -> Metastore:
+    """The shared metastore (SQLite and PostgreSQL) with one dataset to scope roles and grants to."""
+    store.add_dataset(CONTRACT, "0" * 64)
+    return store
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,22 +53,6 @@ BIG = 5_000_000_000  # does not fit in 32 bits: BigInteger columns must hold it
 
 
 # -- fixtures and helpers ------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def metastore_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/m.db"
-    return request.getfixturevalue("postgres_url")
-
-
-@pytest.fixture
-def store(metastore_url: str) -> Iterator[Metastore]:
-    ms = Metastore.open(metastore_url)
-    try:
-        yield ms
-    finally:
-        ms.close()
 
 
 def make_contract(

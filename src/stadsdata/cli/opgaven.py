@@ -18,12 +18,12 @@ import typer
 import yaml
 from rich.table import Table
 
+from stadsdata.cli.governance import governance
 from stadsdata.cli.output import kv_table, out, render_result, when
 from stadsdata.core.access import Actor
 from stadsdata.errors import GovernanceError
 from stadsdata.governance.opgaven import ColumnRequest, OpgaveRequest
 from stadsdata.platform import Platform
-from stadsdata.settings import Settings
 
 opgaven_app = typer.Typer(help="Opgaven: purpose-bound analysis projects on non-public data.", no_args_is_help=True)
 workspace_app = typer.Typer(help="An approved opgave's workspace: query, export, path.", no_args_is_help=True)
@@ -33,15 +33,14 @@ datashop_app = typer.Typer(help="The Datashop: data questions from staff.", no_a
 
 @contextmanager
 def acting(ctx: typer.Context) -> Iterator[tuple[Platform, Actor]]:
-    home = ctx.find_root().params.get("home")
-    settings = Settings(home=home) if home else Settings()
-    with Platform(settings) as platform:
-        if platform.identity.unknown_users([settings.user]):
+    """The platform of ``--home`` and the actor the settings' ``user`` is (who must be a user)."""
+    with governance(ctx) as g:
+        if g.identity.unknown_users([g.user]):
             raise GovernanceError(
-                f"user {settings.user!r} is not a user of the platform; add it with `stadsdata users add` "
+                f"user {g.user!r} is not a user of the platform; add it with `stadsdata users add` "
                 "or set STADSDATA_USER"
             )
-        yield platform, platform.identity.actor_for(settings.user)
+        yield g.platform, g.identity.actor_for(g.user)
 
 
 # -- opgaven ---------------------------------------------------------------------------------------
