@@ -231,8 +231,8 @@ def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
             rules=[
                 QualityRulePublic(
                     rule=r["rule"],
-                    kind=r.get("kind") or r["rule"].split("(")[0],
-                    columns=r.get("columns") or [],
+                    kind=r["kind"],
+                    columns=r["columns"],
                     severity=r["severity"],
                     passed=r["passed"],
                     skipped=r.get("skipped"),
@@ -240,7 +240,7 @@ def dataset_document(view: DatasetView, base: str) -> DatasetPublic:
                     failing=r["failing"],
                     detail=r["detail"],
                     description=r.get("description"),
-                    examples=[QualityExamplePublic(**e) for e in r.get("examples") or []],
+                    examples=[QualityExamplePublic(**e) for e in r["examples"]],
                 )
                 for r in current_report["rules"]
             ],

@@ -151,11 +151,11 @@ def _rule(result: dict[str, Any], t: Translator) -> RuleView:
         outcome = "pass" if result["passed"] else "fail"
     examples = [
         Example(e["row"], [(name, _value(value, t)) for name, value in e["values"].items()])
-        for e in result.get("examples") or []
+        for e in result["examples"]
     ]
     return RuleView(
         label=result["rule"],
-        kind=kind(result.get("kind") or result["rule"].split("(")[0], t.lang),
+        kind=kind(result["kind"], t.lang),
         severity=severity(result["severity"], t.lang),
         blocking=result["severity"] == "blocking",
         outcome=outcome,
