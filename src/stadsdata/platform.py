@@ -17,6 +17,7 @@ from stadsdata.core.policy import AccessPolicy
 from stadsdata.engine import QueryResult, TableStore, create_engine
 from stadsdata.errors import NotFoundError
 from stadsdata.governance.audit import AuditLog, witness_path
+from stadsdata.governance.catalog_access import CatalogAccess
 from stadsdata.governance.datashop import Datashop
 from stadsdata.governance.identity import Identity
 from stadsdata.governance.opgaven import ColumnRequest, Opgaven, OpgaveRequest
@@ -84,6 +85,7 @@ class Platform:
             users_exist=self.identity.unknown_users,
         )
         self.datashop = Datashop(self.metastore, self.audit, self.policy)
+        self.access = CatalogAccess(self.catalog, self.policy, self.audit)
         self.workspaces = Workspaces(
             self.home,
             self.metastore,

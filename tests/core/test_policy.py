@@ -135,6 +135,19 @@ def test_an_api_token_carries_only_its_scopes() -> None:
     assert not decision.allowed and decision.reason == "the API token is not scoped for manage_users"
 
 
+def test_a_token_never_gives_less_than_the_public_gets() -> None:
+    """A token scoped for workspaces only still reads open data, as anyone without login may; it
+    does not carry its user's staff rights beyond its scopes."""
+    owner = PERSONAS["data_owner"]
+    scoped = Actor(owner.user, owner.roles, via_token_scopes=frozenset({"use_workspace"}))
+    public = DatasetResource("open", "openbaar", "Dienst X", {"a": "none"})
+    confidential = DatasetResource("wmo", "vertrouwelijk", "Dienst X", {"a": "none"})
+    policy = AccessPolicy()
+    assert policy.can(scoped, Action.read_data, public, now=NOW).allowed
+    refused = policy.can(scoped, Action.view_metadata, confidential, now=NOW)
+    assert not refused.allowed and refused.reason == "the API token is not scoped for view_metadata"
+
+
 # -- opgaven ---------------------------------------------------------------------------------------
 def opgave(state: str = "requested", end: dt.date = dt.date(2027, 6, 30)) -> OpgaveResource:
     return OpgaveResource(

@@ -18,7 +18,7 @@ date, and the time. The rules, in short (docs/governance.md has the full table):
   requester or the admin closes it early.
 - Users and grants: the admin. The audit log: the admin and the board. The Datashop: staff file,
   data officers and the admin triage. The algorithm register: data officers and the admin edit.
-- An API token only carries the actions it was scoped for.
+- An API token only carries the actions it was scoped for (beyond what the public may do anyway).
 """
 
 from __future__ import annotations
@@ -71,6 +71,10 @@ class AccessPolicy:
     ) -> Decision:
         now = now or dt.datetime.now(dt.UTC)
         if actor.via_token_scopes is not None and action.value not in actor.via_token_scopes:
+            # a token never gives less than no login at all: what the public may do, it may do
+            public = self.can(Actor.anonymous(), action, resource, now=now)
+            if public.allowed:
+                return public
             return _deny(f"the API token is not scoped for {action.value}")
         if action in _DATASET_ACTIONS:
             if not isinstance(resource, DatasetResource):

@@ -1,7 +1,9 @@
 """The rows service: which version a request reads, its page, its total, its exports, its ETag.
 
-Only ``openbaar`` datasets exist here (the catalogue's public view; anything else is 404 as if it
-did not exist). Versions are immutable, so what is derived from one (its parsed contract, its
+For the anonymous public only ``openbaar`` datasets exist here (anything else is 404 as if it did
+not exist); a logged-in actor (an API token) sees what the access policy allows, through
+``governance.catalog_access`` (audited), and rows of a non-public dataset only with read access to
+every column. Versions are immutable, so what is derived from one (its parsed contract, its
 files, its totals per filter) is cached under a key that names exactly that version; the only
 per-request metastore read is the dataset record, which tells the current version and whether
 the dataset is still public.
@@ -23,9 +25,11 @@ import pyarrow as pa
 from stadsdata import __version__
 from stadsdata.catalog import Catalog
 from stadsdata.catalog.service import PUBLIC, DatasetView
+from stadsdata.core.access import Actor
 from stadsdata.core.contract import ColumnType
 from stadsdata.engine.base import ROW_POSITION, Condition, Engine, RowsQuery, ServedTable
 from stadsdata.errors import NotFoundError
+from stadsdata.governance.catalog_access import CatalogAccess
 from stadsdata.metastore.records import VersionRecord
 from stadsdata.opendata.cursor import CursorCodec, load_key
 from stadsdata.opendata.query import ColumnInfo, QueryParser, RowsRequest
@@ -101,8 +105,17 @@ class Page:
 
 
 class RowsService:
-    def __init__(self, catalog: Catalog, engine: Engine, *, cache_dir: Path, key_file: Path) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        engine: Engine,
+        *,
+        cache_dir: Path,
+        key_file: Path,
+        access: CatalogAccess | None = None,
+    ) -> None:
         self.catalog = catalog
+        self.access = access
         self.engine = engine
         self.cache_dir = cache_dir
         self.cursors = CursorCodec(load_key(key_file))
@@ -111,23 +124,30 @@ class RowsService:
         self._totals: _LRU[tuple[Any, ...], int] = _LRU(20_000)
 
     # -- which version ---------------------------------------------------------------------------
-    def dataset(self, dataset_id: str) -> DatasetView:
-        """The public view of a dataset (404 unless it is openbaar), cached per contract and version."""
+    def dataset(self, dataset_id: str, actor: Actor | None = None) -> DatasetView:
+        """The dataset as ``actor`` may see it (None: the anonymous public): an openbaar dataset
+        from a cache per contract and version; any other only through the access policy (audited),
+        and the public 404 when the policy says no."""
         try:
             record = self.catalog.metastore.get_dataset(dataset_id)
         except NotFoundError:
             record = None
         if record is None or record.classification != PUBLIC:
-            return self.catalog.public_view(dataset_id)  # raises the public 404
+            if record is None or actor is None or self.access is None or not actor.is_staff:
+                return self.catalog.public_view(dataset_id)  # raises the public 404
+            return self.access.view(actor, dataset_id)
         key = (record.id, record.contract_sha256, record.current_version, record.updated_at, record.created_at)
         view = self._datasets.get(key)
         if view is None:
             view = self._datasets.put(key, self.catalog.public_view(dataset_id))
         return view
 
-    def version_record(self, dataset_id: str, number: int | None = None) -> tuple[DatasetView, VersionRecord]:
-        """The public dataset and one of its versions (default: the current one), or a clear 404."""
-        view = self.dataset(dataset_id)
+    def version_record(
+        self, dataset_id: str, number: int | None = None, actor: Actor | None = None
+    ) -> tuple[DatasetView, VersionRecord]:
+        """The dataset (as ``actor`` may see it) and one of its versions (default: the current one),
+        or a clear 404."""
+        view = self.dataset(dataset_id, actor)
         if not view.versions:
             raise NotFoundError(f"dataset {dataset_id!r} has no data yet (no version has been loaded)")
         if number is None:
@@ -139,8 +159,12 @@ class RowsService:
             )
         return view, version
 
-    def version(self, dataset_id: str, number: int | None = None) -> VersionView:
-        view, version = self.version_record(dataset_id, number)
+    def version(self, dataset_id: str, number: int | None = None, actor: Actor | None = None) -> VersionView:
+        """A version ready for rows requests. Rows of a dataset that is not openbaar need read access
+        to every column (``CatalogAccess.rows``, audited; 403 otherwise)."""
+        view, version = self.version_record(dataset_id, number, actor)
+        if view.record.classification != PUBLIC and self.access is not None and actor is not None:
+            self.access.rows(actor, dataset_id)
         key = (view.record.id, view.record.created_at, version.number, version.storage_version, version.content_sha256)
         cached = self._versions.get(key)
         if cached is not None and cached.dataset is view:

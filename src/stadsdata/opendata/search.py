@@ -21,6 +21,7 @@ from typing import Any, Literal, get_args
 
 from stadsdata.catalog import Catalog
 from stadsdata.errors import StadsdataError
+from stadsdata.metastore.records import DatasetRecord
 
 FACETS = ("theme", "dienst", "classification", "format", "licence", "quality")
 SORTS = ("relevance", "title", "updated", "quality")
@@ -136,15 +137,17 @@ def _facet_values(card: DatasetCard, facet: str) -> list[str]:
     return [card.licence]
 
 
-def cards(catalog: Catalog) -> list[DatasetCard]:
-    """One card per dataset the public may see."""
-    return [card for card, _ in _cards_and_contracts(catalog)]
+def cards(catalog: Catalog, records: list[DatasetRecord] | None = None) -> list[DatasetCard]:
+    """One card per dataset in ``records`` (default: the ones the public may see)."""
+    return [card for card, _ in _cards_and_contracts(catalog, records)]
 
 
-def _cards_and_contracts(catalog: Catalog) -> list[tuple[DatasetCard, dict[str, Any]]]:
+def _cards_and_contracts(
+    catalog: Catalog, records: list[DatasetRecord] | None = None
+) -> list[tuple[DatasetCard, dict[str, Any]]]:
     out = []
     current_versions = catalog.metastore.current_versions()
-    for record in catalog.public():
+    for record in catalog.public() if records is None else records:
         contract = record.contract
         current, quality_score = current_versions.get(record.id, (None, None))
         card = DatasetCard(
@@ -174,7 +177,9 @@ def search_datasets(
     lang: str = "nl",
     offset: int = 0,
     limit: int = 50,
+    records: list[DatasetRecord] | None = None,
 ) -> SearchResult:
+    """Search ``records`` (default: the openbaar datasets; the caller passes what the actor may see)."""
     filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if any(vs)}
     unknown = [k for k in filters if k not in FACETS]
     if unknown:
@@ -185,7 +190,7 @@ def search_datasets(
         raise SearchError(f"offset must be >= 0 and limit between 0 and {MAX_LIMIT}")
     words = _words(q)
     matched: list[DatasetCard] = []
-    for card, contract in _cards_and_contracts(catalog):
+    for card, contract in _cards_and_contracts(catalog, records):
         score = _score(words, _fields(contract)) if words else 1.0
         if score > 0:
             matched.append(replace(card, score=score))

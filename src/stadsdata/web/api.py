@@ -35,6 +35,7 @@ from stadsdata.opendata.rows import RowsService, VersionView
 from stadsdata.opendata.search import FACETS, QualityBucket, search_datasets
 from stadsdata.opendata.search import MAX_LIMIT as MAX_SEARCH_LIMIT
 from stadsdata.platform import Platform
+from stadsdata.web.auth import ApiActor
 from stadsdata.web.sweeper import Sweeper
 
 _service_lock = threading.Lock()
@@ -78,6 +79,7 @@ def _service_of(app: FastAPI) -> RowsService:
                     platform.engine,
                     cache_dir=platform.home / "serving",
                     key_file=platform.home / "secrets" / "cursor.key",
+                    access=platform.access,
                 )
                 app.state.rows_service = service
     return service  # type: ignore[no-any-return]
@@ -95,6 +97,7 @@ def _base(request: Request) -> str:
 @router.get("/datasets", response_model=DatasetList, responses=ERRORS, summary="List and search datasets")
 def list_datasets(
     request: Request,
+    actor: ApiActor,
     q: Annotated[str, Query(max_length=500, description="Words that must all occur (accents and case ignored)")] = "",
     theme: Annotated[list[str], Query(description="Facet: theme (repeat for OR)")] = [],  # noqa: B006
     dienst: Annotated[list[str], Query(description="Facet: owning dienst")] = [],  # noqa: B006
@@ -129,8 +132,10 @@ def list_datasets(
         "quality": list(quality),
     }
     filters = {k: v for k, v in selected.items() if k in FACETS and v}
+    platform = _platform(request)
+    records = platform.access.visible(actor)
     result = search_datasets(
-        _platform(request).catalog, q=q, filters=filters, sort=sort, lang=lang, offset=offset, limit=limit
+        platform.catalog, q=q, filters=filters, sort=sort, lang=lang, offset=offset, limit=limit, records=records
     )
     next_url = None
     if limit and offset + limit < result.total:
@@ -139,11 +144,11 @@ def list_datasets(
 
 
 @router.get("/datasets/{dataset_id}", response_model=DatasetPublic, responses=ERRORS, summary="Dataset metadata")
-def get_dataset(request: Request, dataset_id: str) -> DatasetPublic:
+def get_dataset(request: Request, dataset_id: str, actor: ApiActor) -> DatasetPublic:
     """The contract of one dataset (titles, descriptions, owner, licence, columns with types, units
     and personal-data flags), its versions with row counts and schema changes, and links to its
     rows, its downloads and its portal page."""
-    view = _service(request).dataset(dataset_id)
+    view = _service(request).dataset(dataset_id, actor)
     return dataset_document(view, _base(request))
 
 
@@ -158,12 +163,13 @@ def get_dataset(request: Request, dataset_id: str) -> DatasetPublic:
 def get_profile(
     request: Request,
     dataset_id: str,
+    actor: ApiActor,
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Version number (default: current)")] = None,
 ) -> ProfilePublic:
     """Per column of one version: empty values, distinct values, and by type minimum, maximum, mean,
     a histogram or the most frequent values, as computed by the engine when the version was loaded
     (see docs/quality.md). Personal-data columns show only their empties and distinct count."""
-    view, record = _service(request).version_record(dataset_id, version)
+    view, record = _service(request).version_record(dataset_id, version, actor)
     return profile_document(view, record)
 
 
@@ -222,6 +228,7 @@ ROWS_RESPONSES: dict[int | str, dict[str, object]] = {
 def get_rows(
     request: Request,
     dataset_id: str,
+    actor: ApiActor,
     format: Annotated[Format | None, Query(description="Overrides the Accept header")] = None,  # noqa: A002
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Version number (default: current)")] = None,
     fields: Annotated[str | None, Query(description="Columns to return, comma-separated (default: all)")] = None,
@@ -236,7 +243,7 @@ def get_rows(
 ) -> Response:
     fmt, explicit = export.negotiate(format.value if format else None, request.headers.get("accept"))
     service = _service(request)
-    vv = service.version(dataset_id, version)
+    vv = service.version(dataset_id, version, actor)
     paged = fmt == Format.json
     parser = vv.parser
     rows_request = RowsRequest(
@@ -254,8 +261,8 @@ def get_rows(
     headers = {
         "ETag": service.etag(vv, fmt.value, request.query_params.multi_items()),
         "Last-Modified": email.utils.format_datetime(_utc(vv.version.created_at), usegmt=True),
-        "Cache-Control": CACHE_CONTROL,
-        "Vary": "Accept",
+        "Cache-Control": CACHE_CONTROL if vv.dataset.record.classification == "openbaar" else "private, no-store",
+        "Vary": "Accept, Authorization",
     }
     if _not_modified(request, headers["ETag"], vv.version.created_at):
         return Response(status_code=304, headers=headers)

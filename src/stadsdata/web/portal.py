@@ -1,10 +1,12 @@
 """The portal: server-rendered HTML pages, Dutch by default with an English switch.
 
 Pages: home ``/``, search ``/datasets``, a dataset ``/datasets/{id}`` and one of its versions
-``/datasets/{id}/versions/{n}``. Everything reads without JavaScript; ``static/portal.js`` only
-adds copy buttons. Only datasets classified ``openbaar`` exist here (``Catalog.public_view``);
-anything else is the same 404 page as an unknown id, so nothing leaks. Downloads and API examples
-point at the open-data API under ``/api/v1``. UI strings live in ``i18n``.
+``/datasets/{id}/versions/{n}``, and ``/login`` / ``/logout``. Everything reads without
+JavaScript; ``static/portal.js`` only adds copy buttons. What a visitor sees is what the access
+policy lets them see (``governance.catalog_access``): the public only ``openbaar`` datasets,
+logged-in staff also the metadata of intern and vertrouwelijk ones, and rows only with read access;
+a dataset they may not see is the same 404 page as an unknown id, so nothing leaks. Downloads and
+API examples point at the API under ``/api/v1``. UI strings live in ``i18n``.
 """
 
 from __future__ import annotations
@@ -18,15 +20,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stadsdata.catalog import Catalog
 from stadsdata.catalog.service import DatasetView
-from stadsdata.errors import StadsdataError
+from stadsdata.core.access import Level
+from stadsdata.errors import AuthenticationError, CsrfError, NotFoundError, StadsdataError
+from stadsdata.governance.catalog_access import CatalogAccess
+from stadsdata.metastore.records import DatasetRecord
 from stadsdata.opendata.search import FACETS, QUALITY_BUCKETS, SORTS, SearchResult, search_datasets
+from stadsdata.web import auth
 from stadsdata.web.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, Translator, resolve_language
 from stadsdata.web.quality_report import profile_view, quality_view, trend_of
 
@@ -49,6 +55,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
     _install_html_not_found(app)
+    _install_html_errors(app)
 
 
 # -- pages ---------------------------------------------------------------------------------
@@ -56,8 +63,9 @@ def install(app: FastAPI) -> None:
 def home(request: Request) -> Response:
     t = _translator(request)
     catalog = _catalog(request)
-    everything = search_datasets(catalog, lang=t.lang, limit=0)
-    recent = search_datasets(catalog, sort="updated", lang=t.lang, limit=RECENT)
+    records = _visible(request)
+    everything = search_datasets(catalog, lang=t.lang, limit=0, records=records)
+    recent = search_datasets(catalog, sort="updated", lang=t.lang, limit=RECENT, records=records)
     return _render(
         request,
         "home.html",
@@ -76,17 +84,20 @@ def search(request: Request) -> Response:
     filters = {facet: [v for v in params.getlist(facet) if v][:20] for facet in FACETS if params.getlist(facet)}
     page = _positive_int(params.get("page"), default=1)
     catalog = _catalog(request)
+    records = _visible(request)
 
     def run(page: int) -> SearchResult:
         offset = (page - 1) * PAGE_SIZE
-        return search_datasets(catalog, q=q, filters=filters, sort=sort, lang=t.lang, offset=offset, limit=PAGE_SIZE)
+        return search_datasets(
+            catalog, q=q, filters=filters, sort=sort, lang=t.lang, offset=offset, limit=PAGE_SIZE, records=records
+        )
 
     result = run(page)
     pages = max(1, math.ceil(result.total / PAGE_SIZE))
     if page > pages:  # past the end: show the last page
         page = pages
         result = run(page)
-    contracts = {r.id: r.contract for r in catalog.public()} if q else {}
+    contracts = {r.id: r.contract for r in records} if q else {}
     matched = {card.id: matching_columns(contracts.get(card.id, {}), q) for card in result.cards}
     state = SearchState(q=q, filters=result.filters, sort=sort, page=page)
     return _render(
@@ -109,11 +120,12 @@ def search(request: Request) -> Response:
 def dataset(request: Request, dataset_id: str) -> Response:
     catalog = _catalog(request)
     try:
-        view = catalog.public_view(dataset_id)
+        view = _access(request).view(auth.portal_actor(request), dataset_id)
     except StadsdataError:
         return _not_found(request)
     current = view.current
-    preview = _preview(catalog, view, None) if current else None
+    data_refused = _data_refused(request, view)
+    preview = _preview(catalog, view, None) if current and not data_refused else None
     formats = {d.id: d.format for d in view.deliveries}
     t = _translator(request)
     quality = profile = None
@@ -133,8 +145,9 @@ def dataset(request: Request, dataset_id: str) -> Response:
             "preview": preview,
             "versions": list(reversed(view.versions)),
             "delivery_formats": formats,
-            "lineage": _public_lineage(catalog, view),
-            "downloads": _downloads(view),
+            "lineage": _visible_lineage(request, view),
+            "downloads": [] if data_refused else _downloads(view),
+            "data_refused": data_refused,
             "api": _api_links(request, view.record.id),
             "COLLAPSE_COLUMNS": COLLAPSE_COLUMNS,
         },
@@ -145,7 +158,7 @@ def dataset(request: Request, dataset_id: str) -> Response:
 def version(request: Request, dataset_id: str, number: str) -> Response:
     catalog = _catalog(request)
     try:
-        view = catalog.public_view(dataset_id)
+        view = _access(request).view(auth.portal_actor(request), dataset_id)
     except StadsdataError:
         return _not_found(request)
     chosen = next((v for v in view.versions if number.isdigit() and v.number == int(number)), None)
@@ -153,6 +166,7 @@ def version(request: Request, dataset_id: str, number: str) -> Response:
         return _not_found(request)
     described = {c.name: c for c in view.contract.columns}
     formats = {d.id: d.format for d in view.deliveries}
+    data_refused = _data_refused(request, view)
     return _render(
         request,
         "version.html",
@@ -163,11 +177,73 @@ def version(request: Request, dataset_id: str, number: str) -> Response:
             "current": view.current,
             "described": described,
             "delivery_format": formats.get(chosen.delivery_id) if chosen.delivery_id is not None else None,
-            "preview": _preview(catalog, view, chosen.number),
-            "downloads": _downloads(view, chosen.number),
+            "preview": None if data_refused else _preview(catalog, view, chosen.number),
+            "downloads": [] if data_refused else _downloads(view, chosen.number),
+            "data_refused": data_refused,
             "sql_name": f'"{view.record.id}@{chosen.number}"',
         },
     )
+
+
+# -- login -----------------------------------------------------------------------------------
+@router.get("/login", response_class=HTMLResponse, name="portal.login")
+def login_page(request: Request) -> Response:
+    return _login_form(request, error=None)
+
+
+def _login_form(request: Request, *, error: str | None, user: str = "", status: int = 200) -> Response:
+    token = auth.new_login_csrf()
+    response = _render(
+        request,
+        "login.html",
+        {"error": error, "user": user, "next": auth.safe_next(request.query_params.get("next")), "login_csrf": token},
+        status=status,
+    )
+    response.set_cookie(
+        auth.LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict", secure=_secure(request)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse, name="portal.login.post")
+async def login(request: Request) -> Response:
+    form = await request.form(max_files=0, max_fields=10, max_part_size=10_000)
+    t = _translator(request)
+    user = str(form.get("user", "")).strip()[:64]
+    try:
+        auth.check_login_csrf(request, form.get(auth.CSRF_FIELD))
+    except CsrfError:
+        return _login_form(request, error=t("login.expired"), user=user, status=403)
+    try:
+        cookie, _csrf = request.app.state.platform.identity.start_session(user, str(form.get("password", "")))
+    except AuthenticationError:
+        return _login_form(request, error=t("login.wrong"), user=user, status=401)
+    target = auth.safe_next(str(form.get("next", "")))
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        cookie,
+        max_age=request.app.state.platform.settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+    )
+    response.delete_cookie(auth.LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout", name="portal.logout")
+async def logout(request: Request) -> Response:
+    await auth.checked_form(request)
+    request.app.state.platform.identity.end_session(request.cookies.get(auth.SESSION_COOKIE, ""))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(auth.SESSION_COOKIE)
+    return response
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
 
 
 # -- page parts ----------------------------------------------------------------------------
@@ -341,19 +417,46 @@ def _api_links(request: Request, dataset_id: str) -> dict[str, str]:
     }
 
 
-def _public_lineage(catalog: Catalog, view: DatasetView) -> dict[str, list[str]]:
-    """Related dataset ids, leaving out those that are not public (not shown, not counted)."""
-    public = {r.id for r in catalog.public()}
+def _visible_lineage(request: Request, view: DatasetView) -> dict[str, list[str]]:
+    """Related dataset ids, leaving out those the visitor may not see (not shown, not counted)."""
+    visible = {r.id for r in _visible(request)}
     return {
-        "upstream": [x.source_id for x in view.lineage["upstream"] if x.source_id in public],
-        "downstream": [x.dataset_id for x in view.lineage["downstream"] if x.dataset_id in public],
+        "upstream": [x.source_id for x in view.lineage["upstream"] if x.source_id in visible],
+        "downstream": [x.dataset_id for x in view.lineage["downstream"] if x.dataset_id in visible],
     }
+
+
+def _data_refused(request: Request, view: DatasetView) -> str | None:
+    """None when the visitor may see the rows as stored; otherwise the policy's reason (why the
+    page shows metadata only). Open data is never refused."""
+    if view.record.classification == "openbaar":
+        return None
+    decision = _access(request).data(auth.portal_actor(request), view.record.id)
+    if not decision.allowed:
+        return decision.reason
+    partial = [c for c, level in decision.columns.items() if level < Level.read]
+    if partial:
+        return f"{decision.reason}: {', '.join(partial[:5])} only pseudonymised, in the opgave's workspace"
+    return None
 
 
 # -- rendering -----------------------------------------------------------------------------
 def _catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.platform.catalog
     return catalog
+
+
+def _access(request: Request) -> CatalogAccess:
+    access: CatalogAccess = request.app.state.platform.access
+    return access
+
+
+def _visible(request: Request) -> list[DatasetRecord]:
+    """The datasets this visitor may see (asked of the policy once per request)."""
+    cached = getattr(request.state, "visible", None)
+    if cached is None:
+        cached = request.state.visible = _access(request).visible(auth.portal_actor(request))
+    return cached  # type: ignore[no-any-return]
 
 
 def _translator(request: Request) -> Translator:
@@ -368,10 +471,14 @@ def _switch_url(request: Request, lang: str) -> str:
 def _render(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> Response:
     t = _translator(request)
     templates: Jinja2Templates = request.app.state.portal_templates
+    actor = auth.portal_actor(request)
     response = templates.TemplateResponse(
         request,
         template,
         {
+            "actor": actor,
+            "csrf": auth.session_csrf(request),
+            "session_problem": getattr(request.state, "session_problem", None),
             "t": t,
             "lang": t.lang,
             "other_lang": t.other,
@@ -384,6 +491,8 @@ def _render(request: Request, template: str, context: dict[str, Any], *, status:
     )
     response.headers["Content-Language"] = t.lang
     response.headers["Vary"] = "Cookie"
+    if actor.is_staff:  # a page for one user: no shared cache may keep it
+        response.headers["Cache-Control"] = "private, no-store"
     chosen = request.query_params.get("lang")
     if chosen in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_AGE, httponly=True, samesite="lax")
@@ -403,6 +512,22 @@ def _positive_int(text: str | None, *, default: int) -> int:
 def _wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "text/html" in accept and not request.url.path.startswith(("/api/", "/catalog."))
+
+
+def _install_html_errors(app: FastAPI) -> None:
+    """A browser gets a user error (a refused form, a closed workspace) as a portal page that
+    says what went wrong; programs keep problem JSON."""
+    fallback = app.exception_handlers[StadsdataError]
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StadsdataError) and _wants_html(request):
+            if isinstance(exc, NotFoundError):
+                return _not_found(request)
+            return _render(request, "error.html", {"message": str(exc)}, status=exc.http_status)
+        response: Response = await fallback(request, exc)
+        return response
+
+    app.add_exception_handler(StadsdataError, handler)
 
 
 def _install_html_not_found(app: FastAPI) -> None:

@@ -15,16 +15,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stadsdata.errors import StadsdataError
+from stadsdata.errors import AuthenticationError, StadsdataError
 
 log = logging.getLogger("stadsdata.web")
 PROBLEM_JSON = "application/problem+json"
 TITLES = {
     400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
     406: "Not Acceptable",
     409: "Conflict",
+    410: "Gone",
     413: "Content Too Large",
     422: "Unprocessable Content",
     500: "Internal Server Error",
@@ -43,7 +46,10 @@ def problem(status: int, detail: str, *, instance: str | None = None, **extra: A
 def install(app: FastAPI) -> None:
     @app.exception_handler(StadsdataError)
     async def _user_error(request: Request, exc: StadsdataError) -> JSONResponse:
-        return problem(exc.http_status, str(exc), instance=request.url.path)
+        response = problem(exc.http_status, str(exc), instance=request.url.path)
+        if isinstance(exc, AuthenticationError):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="stadsdata"'
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
