@@ -7,7 +7,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from stadsdata import __version__
 from stadsdata.platform import Platform
-from stadsdata.web import api, dcat, portal, problems
+from stadsdata.web import api, api_governance, dcat, governance_pages, portal, problems
 
 
 def create_app(platform: Platform) -> FastAPI:
@@ -25,6 +25,8 @@ def create_app(platform: Platform) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     problems.install(app)
     app.include_router(api.router)
+    app.include_router(api_governance.router)
     app.include_router(dcat.router)
     portal.install(app)
+    app.include_router(governance_pages.router)
     return app
