@@ -89,7 +89,7 @@ CASES = [
 
 
 def test_the_matrix_covers_every_action_and_prints_its_size(capsys: pytest.CaptureFixture[str]) -> None:
-    opgave_actions = {Action.approve_opgave, Action.use_workspace, Action.export_result, Action.close_opgave}
+    opgave_actions = {case[1] for case in OPGAVE_CASES}
     assert set(DATASET_MATRIX) | set(PLATFORM_MATRIX) | opgave_actions == set(Action)
     with capsys.disabled():
         print(f"\nauthorisation matrix (policy): {len(CASES)} cases + {len(OPGAVE_CASES)} opgave cases")
@@ -157,10 +157,19 @@ def opgave(state: str = "requested", end: dt.date = dt.date(2027, 6, 30)) -> Opg
         state=state,
         end_date=end,
         dataset=DatasetResource(DATASET, "vertrouwelijk", DIENST, COLUMNS),
+        datasets=frozenset({DATASET}),
     )
 
 
 OPGAVE_CASES = [
+    ("analyst", Action.view_opgave, "requested", dt.date(2027, 6, 30), True, "requester or member"),
+    ("analyst_with_grant", Action.view_opgave, "approved", dt.date(2027, 6, 30), True, "requester or member"),
+    ("data_owner", Action.view_opgave, "requested", dt.date(2027, 6, 30), True, "data owner of a dataset"),
+    ("governance_board", Action.view_opgave, "destroyed", dt.date(2026, 1, 1), True, "oversight"),
+    ("platform_admin", Action.view_opgave, "approved", dt.date(2027, 6, 30), True, "oversight"),
+    ("owner_of_other", Action.view_opgave, "approved", dt.date(2027, 6, 30), False, "is seen by its requester"),
+    ("data_officer", Action.view_opgave, "approved", dt.date(2027, 6, 30), False, "is seen by its requester"),
+    ("anonymous", Action.view_opgave, "approved", dt.date(2027, 6, 30), False, "log in"),
     # (persona or user, action, opgave state, end date, allowed, reason part)
     ("data_owner", Action.approve_opgave, "requested", dt.date(2027, 6, 30), True, "data owner of"),
     ("owner_of_other", Action.approve_opgave, "requested", dt.date(2027, 6, 30), False, "only the data owner"),

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from stadsdata import demo
 from stadsdata.core.access import Action, Actor, DataGrant, Level, Role, RoleGrant
 from stadsdata.core.policy import AccessPolicy
-from stadsdata.errors import AccessDeniedError, GovernanceError
+from stadsdata.errors import AccessDeniedError, GovernanceError, NotFoundError
 from stadsdata.governance.audit import AuditLog
 from stadsdata.governance.opgaven import ColumnRequest, Opgaven, OpgaveRequest, dataset_resource
 from stadsdata.metastore.models import DataGrantRow, UserRow
@@ -203,3 +203,22 @@ def test_anonymous_cannot_request(setup: tuple[Platform, Opgaven, AuditLog]) -> 
     with pytest.raises(AccessDeniedError, match="needs a login"):
         opgaven.request(Actor.anonymous(), request(), today=TODAY)
     assert OpgavenStore(opgaven.metastore).list() == []
+
+
+def test_who_sees_an_opgave_and_who_is_asked_to_decide(setup: tuple[Platform, Opgaven, AuditLog]) -> None:
+    _, opgaven, audit = setup
+    opgave = opgaven.request(ANALYST, request(), today=TODAY)
+    member = Actor("gert", frozenset({RoleGrant(Role.analyst)}))
+    stranger = Actor("eva", frozenset({RoleGrant(Role.analyst)}))
+    board = Actor("bart", frozenset({RoleGrant(Role.governance_board)}))
+    for who in (ANALYST, member, OWNER, board):
+        assert [o.id for o in opgaven.visible_to(who)] == [opgave.id], who.user
+        assert opgaven.show(who, opgave.id).title == "Wmo-gebruik per wijk"
+    assert opgaven.visible_to(stranger) == []
+    with pytest.raises(NotFoundError, match=f"no opgave {opgave.id}"):
+        opgaven.show(stranger, opgave.id)
+    assert audit.list(limit=1)[0].decision == "denied"  # the refusal is on record
+    assert [(o.id, d) for o, d in opgaven.to_decide(OWNER)] == [(opgave.id, KWB)]
+    assert opgaven.to_decide(ANALYST) == [] and opgaven.to_decide(board) == []
+    opgaven.decide(OWNER, opgave.id, KWB, approve=False, reason="Geen DPIA voor deze kolommen.")
+    assert opgaven.to_decide(OWNER) == []

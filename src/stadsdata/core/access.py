@@ -49,6 +49,7 @@ class Action(StrEnum):
     ingest = "ingest"  # deliver a file, retry, register a dataset
     release = "release"  # publish a quarantined delivery
     request_opgave = "request_opgave"
+    view_opgave = "view_opgave"  # see an opgave: its purpose, columns, decisions and state
     approve_opgave = "approve_opgave"  # a data owner's decision on their part of an opgave
     use_workspace = "use_workspace"  # query an opgave's workspace (members only, while active)
     export_result = "export_result"  # take a result out of a workspace (through disclosure control)
@@ -136,3 +137,4 @@ class OpgaveResource:
     state: str  # requested, approved, declined, closed, destroyed
     end_date: dt.date
     dataset: DatasetResource | None = None
+    datasets: frozenset[str] = frozenset()  # every dataset it asks columns of

@@ -13,7 +13,8 @@ date, and the time. The rules, in short (docs/governance.md has the full table):
   quasi-identifier at most pseudonymised (pseudonym or generalised), a special-category column
   only when the grant names it. Columns outside the grant's list: none.
 - Ingest and release: the dataset's owner and steward, its dienst's data officer, the admin.
-- Opgaven: any staff member may ask; a data owner decides on their dataset's part, never on their
+- Opgaven: any staff member may ask; its requester, members, the data owners of its datasets,
+  the board and the admin see it; a data owner decides on their dataset's part, never on their
   own request; members use the workspace while it is approved and before its end date; the
   requester or the admin closes it early.
 - Users and grants: the admin. The audit log: the admin and the board. The Datashop: staff file,
@@ -47,7 +48,13 @@ CEILING = {
 }
 
 _DATASET_ACTIONS = {Action.view_metadata, Action.read_data, Action.ingest, Action.release}
-_OPGAVE_ACTIONS = {Action.approve_opgave, Action.use_workspace, Action.export_result, Action.close_opgave}
+_OPGAVE_ACTIONS = {
+    Action.view_opgave,
+    Action.approve_opgave,
+    Action.use_workspace,
+    Action.export_result,
+    Action.close_opgave,
+}
 
 
 def _allow(level: Level, reason: str, columns: dict[str, Level] | None = None) -> Decision:
@@ -138,6 +145,14 @@ class AccessPolicy:
     def _opgave(self, actor: Actor, action: Action, o: OpgaveResource, now: dt.datetime) -> Decision:
         if not actor.is_staff:
             return _deny("opgaven are for staff; log in")
+        if action == Action.view_opgave:
+            if actor.user == o.requester or actor.user in o.members:
+                return _allow(Level.read, "requester or member of the opgave")
+            if any(actor.has(Role.data_owner, d) for d in o.datasets):
+                return _allow(Level.read, "data owner of a dataset it asks for")
+            if actor.has(Role.platform_admin) or actor.has(Role.governance_board):
+                return _allow(Level.read, "oversight: platform admin or governance board")
+            return _deny(f"opgave {o.id} is seen by its requester, members, data owners, the board and the admin")
         if action == Action.approve_opgave:
             if o.dataset is None:
                 raise TypeError("approve_opgave needs the opgave's dataset")

@@ -74,6 +74,7 @@ def opgave_resource(opgave: Opgave, contract: Contract | None = None) -> OpgaveR
         opgave.state,
         opgave.end_date,
         dataset_resource(contract) if contract else None,
+        frozenset(opgave.datasets),
     )
 
 
@@ -227,6 +228,35 @@ class Opgaven:
 
     def get(self, opgave_id: int) -> Opgave:
         return self.store.get(opgave_id)
+
+    def visible_to(self, actor: Actor, state: str | None = None) -> list[Opgave]:
+        """The opgaven ``actor`` may see (``view_opgave``), newest first. Not audited per opgave:
+        a listing shows titles and states, no data."""
+        visible = [
+            o for o in self.store.list(state) if self.policy.can(actor, Action.view_opgave, opgave_resource(o)).allowed
+        ]
+        return list(reversed(visible))
+
+    def show(self, actor: Actor, opgave_id: int) -> Opgave:
+        """One opgave for ``actor``: the policy decides (audited); a refusal is a 404, so that an
+        opgave's existence does not leak."""
+        opgave = self.store.get(opgave_id)
+        decision = self.policy.can(actor, Action.view_opgave, opgave_resource(opgave))
+        self.audit.append(actor, Action.view_opgave, f"opgave/{opgave_id}", decision)
+        if not decision.allowed:
+            raise NotFoundError(f"no opgave {opgave_id}")
+        return opgave
+
+    def to_decide(self, actor: Actor) -> list[tuple[Opgave, str]]:
+        """(opgave, dataset) pairs waiting for ``actor``'s decision as data owner."""
+        waiting = []
+        for opgave in self.store.list("requested"):
+            for dataset_id in opgave.datasets:
+                pending = any(c.decision == "pending" for c in opgave.columns if c.dataset_id == dataset_id)
+                resource = opgave_resource(opgave, self._contract(dataset_id))
+                if pending and self.policy.can(actor, Action.approve_opgave, resource).allowed:
+                    waiting.append((opgave, dataset_id))
+        return waiting
 
     def list(self, state: str | None = None) -> list[Opgave]:
         return self.store.list(state)
