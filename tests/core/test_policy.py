@@ -70,6 +70,7 @@ DATASET_MATRIX: dict[Action, dict[str, set[str]]] = {
     },
     Action.ingest: dict.fromkeys(CLASSIFICATIONS, KEEPERS),
     Action.release: dict.fromkeys(CLASSIFICATIONS, KEEPERS),
+    Action.publish_aggregate: dict.fromkeys(CLASSIFICATIONS, {"data_owner", "data_steward"}),
 }
 PLATFORM_MATRIX: dict[Action, set[str]] = {
     Action.request_opgave: STAFF,

@@ -48,6 +48,7 @@ class Action(StrEnum):
     read_data = "read_data"  # rows, downloads, SQL on the dataset's tables
     ingest = "ingest"  # deliver a file, retry, register a dataset
     release = "release"  # publish a quarantined delivery
+    publish_aggregate = "publish_aggregate"  # publish counts of the dataset as open data (disclosure control)
     request_opgave = "request_opgave"
     view_opgave = "view_opgave"  # see an opgave: its purpose, columns, decisions and state
     approve_opgave = "approve_opgave"  # a data owner's decision on their part of an opgave

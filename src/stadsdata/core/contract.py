@@ -172,6 +172,8 @@ class Contract(_Strict):
     key: list[str] = []
     columns: Annotated[list[Column], Field(min_length=1)]
     quality: list[Rule] = []
+    #: the smallest count a published cell of this dataset's data may have (default: the setting)
+    disclosure_threshold: Annotated[int, Field(ge=2, le=1000)] | None = None
 
     @field_validator("id")
     @classmethod

@@ -13,6 +13,7 @@ date, and the time. The rules, in short (docs/governance.md has the full table):
   quasi-identifier at most pseudonymised (pseudonym or generalised), a special-category column
   only when the grant names it. Columns outside the grant's list: none.
 - Ingest and release: the dataset's owner and steward, its dienst's data officer, the admin.
+- Publishing counts of a dataset as open data (through disclosure control): its owner and steward.
 - Opgaven: any staff member may ask; its requester, members, the data owners of its datasets,
   the board and the admin see it; a data owner decides on their dataset's part, never on their
   own request; members use the workspace while it is approved and before its end date; the
@@ -47,7 +48,7 @@ CEILING = {
     "special_category": Level.pseudonymised,  # and only when the grant names the column
 }
 
-_DATASET_ACTIONS = {Action.view_metadata, Action.read_data, Action.ingest, Action.release}
+_DATASET_ACTIONS = {Action.view_metadata, Action.read_data, Action.ingest, Action.release, Action.publish_aggregate}
 _OPGAVE_ACTIONS = {
     Action.view_opgave,
     Action.approve_opgave,
@@ -109,6 +110,10 @@ class AccessPolicy:
             if owner or officer or admin or actor.has(Role.governance_board):
                 return _allow(Level.read, "geheim: metadata for its owner, steward, data officer, board and admin")
             return _deny("geheim: metadata only for its owner, steward, data officer, board and admin")
+        if action == Action.publish_aggregate:
+            if owner:
+                return _allow(Level.aggregated, "publish_aggregate: data owner or steward of the dataset")
+            return _deny("publish_aggregate: only the dataset's data owner or steward publishes its counts")
         if action in (Action.ingest, Action.release):
             if owner or officer or admin:
                 return _allow(Level.read, f"{action.value}: data owner, steward, data officer of the dienst or admin")
