@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     disclosure_threshold: int = Field(
         default=10, ge=1, description="Smallest count a cell of a table leaving a workspace may show."
     )
+    disclosure_p_percent: float = Field(
+        default=10.0,
+        gt=0,
+        le=100,
+        description="The p of the p% dominance rule for sums (magnitude tables) leaving a workspace.",
+    )
     sweep_interval_seconds: float = Field(
         default=3600,
         ge=0,

@@ -12,7 +12,7 @@ import pytest
 from stadsdata import demo
 from stadsdata.core.access import Actor, Role, RoleGrant
 from stadsdata.core.policy import AccessPolicy
-from stadsdata.errors import AccessDeniedError, GovernanceError
+from stadsdata.errors import AccessDeniedError, DisclosureError, GovernanceError
 from stadsdata.governance.audit import AuditLog
 from stadsdata.governance.opgaven import ColumnRequest, Opgaven, OpgaveRequest
 from stadsdata.metastore.models import UserRow
@@ -179,3 +179,72 @@ def test_close_early_then_sweep(env) -> None:  # type: ignore[no-untyped-def]
     assert destroyed["reason"] == "closed early"
     with pytest.raises(GovernanceError, match="only an approved opgave can be closed"):
         spaces.close(ANA, opgave_id)
+
+
+def test_a_table_per_pseudonym_is_refused_and_audited(env) -> None:  # type: ignore[no-untyped-def]
+    """Suppression withholds counts, not categories: a count per person would let every pseudonym
+    leave, whatever the SQL calls the column."""
+    _, audit, opgaven, spaces = env
+    opgave_id = approved(opgaven)
+    spaces.build(opgave_id, by="olga")
+    for sql in (
+        f"select bsn, count(*) as n from {WMO} group by all",
+        f"select bsn as wijk, count(*) as n from {WMO} group by all",  # an alias hides nothing
+    ):
+        dimension = "bsn" if "as wijk" not in sql else "wijk"
+        with pytest.raises(DisclosureError, match=f"dimension '{dimension}' holds pseudonyms of {WMO}.bsn"):
+            spaces.export(ANA, opgave_id, sql, [dimension], "n", accept_suppression=True)
+        entry = audit.list(limit=1)[0]
+        assert (entry.action, entry.decision) == ("workspace_export", "refused")
+
+
+def test_a_magnitude_table_follows_the_p_percent_rule(env) -> None:  # type: ignore[no-untyped-def]
+    """Sums per cell from one row per client (here: each client's age in 2019), checked by the p%
+    rule and at least `threshold` contributors per cell; the contributor column never leaves."""
+    _, audit, opgaven, spaces = env
+    opgave_id = approved(opgaven)
+    spaces.build(opgave_id, by="olga")
+    sql = f"select wijkcode, voorziening, bsn, 2019 - geboortedatum as leeftijd from {WMO}"
+    released = spaces.export(
+        ANA,
+        opgave_id,
+        sql,
+        ["wijkcode", "voorziening"],
+        "leeftijd",
+        contributor="bsn",
+        magnitude=True,
+        accept_suppression=True,
+    )
+    assert released.decision.released and released.columns == ["wijkcode", "voorziening", "leeftijd", "suppressed"]
+    assert all("bsn" not in row for row in released.rows)
+    sums = {(r["wijkcode"], r["voorziening"]): r for r in released.rows}
+    # a cell with fewer than 10 clients is suppressed; a large one is published as the exact sum
+    counts = spaces.query(
+        ANA, opgave_id, f"select wijkcode, voorziening, count(*), sum(2019 - geboortedatum) from {WMO} group by all"
+    ).rows
+    small = [(w, v) for w, v, n, _ in counts if n < 10]
+    large = [(w, v, total) for w, v, n, total in counts if n >= 200]
+    assert small and all(sums[cell]["leeftijd"] is None for cell in small)
+    assert large and any(sums[(w, v)]["leeftijd"] == total for w, v, total in large)
+    [export] = audit.list(limit=1, action="workspace_export")
+    assert "p% rule" in export.detail["rule"] and export.detail["findings"] and export.decision == "released"
+
+
+def test_a_datasets_own_threshold_is_used(env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    platform, _, opgaven, spaces = env
+    import yaml
+
+    data = yaml.safe_load(demo.contract_path(WMO).read_text(encoding="utf-8"))
+    data["disclosure_threshold"] = 400
+    with platform.metastore.session() as s:  # the registered contract, as a steward would change it
+        from stadsdata.metastore.models import DatasetRow
+
+        row = s.get(DatasetRow, WMO)
+        row.contract = {**row.contract, "disclosure_threshold": 400}
+    opgave_id = approved(opgaven)
+    spaces.build(opgave_id, by="olga")
+    sql = f"select wijkcode, count(*) as n from {WMO} group by all"
+    released = spaces.export(ANA, opgave_id, sql, ["wijkcode"], "n", accept_suppression=True)
+    published = [r["n"] for r in released.rows if r["n"] is not None]
+    assert published and all(n >= 400 for n in published)
+    assert any(r["n"] is None for r in released.rows)

@@ -119,7 +119,7 @@ class Opgaven:
             raise GovernanceError("dpia_reference: expected the DPIA's reference (or why none is needed)")
         if req.dpia_status not in DPIA_STATUSES:
             raise GovernanceError(f"dpia_status: {req.dpia_status!r}; expected one of {', '.join(DPIA_STATUSES)}")
-        latest = _add_months(today, self.max_months)
+        latest = add_months(today, self.max_months)
         if req.end_date <= today:
             raise GovernanceError(f"end_date: {req.end_date.isoformat()} is not in the future")
         if req.end_date > latest:
@@ -262,7 +262,7 @@ class Opgaven:
         return self.store.list(state)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     for last in (31, 30, 29, 28):

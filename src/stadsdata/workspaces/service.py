@@ -28,7 +28,7 @@ from stadsdata.core.contract import parse_contract
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.engine import Engine, QueryResult, TableStore
 from stadsdata.engine.base import WorkspaceTable
-from stadsdata.errors import GovernanceError, NotFoundError, StadsdataError, WorkspaceGoneError
+from stadsdata.errors import DisclosureError, GovernanceError, NotFoundError, StadsdataError, WorkspaceGoneError
 from stadsdata.governance.audit import AuditLog
 from stadsdata.governance.enforce import enforce
 from stadsdata.governance.opgaven import opgave_resource
@@ -36,7 +36,12 @@ from stadsdata.metastore import Metastore
 from stadsdata.metastore.models import utcnow
 from stadsdata.metastore.opgaven_store import Opgave, OpgavenStore
 from stadsdata.metastore.workspace_store import WorkspaceRecord, WorkspaceStore
-from stadsdata.privacy.disclosure import ExportDecision, check_frequency_table, decide_export
+from stadsdata.privacy.disclosure import (
+    ExportDecision,
+    check_frequency_table,
+    check_magnitude_table,
+    decide_export,
+)
 from stadsdata.privacy.pseudonyms import new_key, plan_columns, workspace_columns
 
 
@@ -45,6 +50,8 @@ class Export:
     decision: ExportDecision
     rows: list[dict[str, Any]]  # the protected table (empty when blocked)
     columns: list[str]
+    threshold: int = 10
+    rule: str = ""
 
 
 class Workspaces:
@@ -58,6 +65,7 @@ class Workspaces:
         policy: AccessPolicy,
         *,
         threshold: int = 10,
+        p_percent: float = 10.0,
     ) -> None:
         self.root = home / "workspaces"
         self.keys = home / "secrets" / "opgaven"
@@ -67,6 +75,7 @@ class Workspaces:
         self.audit = audit
         self.policy = policy
         self.threshold = threshold
+        self.p_percent = p_percent
         self.opgaven = OpgavenStore(metastore)
         self.store = WorkspaceStore(metastore)
 
@@ -150,6 +159,11 @@ class Workspaces:
             raise NotFoundError(f"opgave {opgave_id} has no workspace yet; it is built when the opgave is approved")
         return opgave, record
 
+    def show(self, actor: Actor, opgave_id: int) -> WorkspaceRecord:
+        """The workspace's record (its tables, their columns as stored) for a member: the same
+        checks, audit and "destroyed on <date>" error as a query."""
+        return self._open(actor, opgave_id, Action.use_workspace)[1]
+
     def query(self, actor: Actor, opgave_id: int, sql: str, *, limit: int | None = None) -> QueryResult:
         opgave, record = self._open(actor, opgave_id, Action.use_workspace)
         result = self.engine.workspace_query(Path(record.path), sql, limit=limit)
@@ -163,6 +177,15 @@ class Workspaces:
         )
         return result
 
+    def threshold_for(self, opgave: Opgave) -> int:
+        """The disclosure threshold of an opgave's tables: each dataset's own
+        (``disclosure_threshold`` in its contract) or the platform's; the highest when it has several."""
+        thresholds = []
+        for dataset_id in opgave.datasets:
+            contract = self.metastore.get_dataset(dataset_id).contract
+            thresholds.append(contract.get("disclosure_threshold") or self.threshold)
+        return max(thresholds, default=self.threshold)
+
     def export(
         self,
         actor: Actor,
@@ -172,23 +195,91 @@ class Workspaces:
         count: str,
         *,
         accept_suppression: bool = False,
+        magnitude: bool = False,
+        contributor: str | None = None,
     ) -> Export:
-        """A count table out of the workspace, through disclosure control. Blocked: nothing leaves."""
+        """A table out of the workspace, through disclosure control. Blocked: nothing leaves.
+
+        Frequency (default): ``sql`` gives one row per cell with its ``count``. Magnitude
+        (``magnitude=True``): ``sql`` gives one row per contribution (``count`` is the value, e.g.
+        hours of care; ``contributor`` optionally the column that says whose), and the check sums
+        the cells: the p% rule (``p_percent``) and at least ``threshold`` contributors per cell.
+        A refused table (wrong columns, pseudonyms as categories) is audited too."""
         opgave, record = self._open(actor, opgave_id, Action.export_result)
+        threshold = self.threshold_for(opgave)
+        resource = f"opgave/{opgave_id}/workspace"
         result = self.engine.workspace_query(Path(record.path), sql)
-        records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-        checked = check_frequency_table(records, dimensions, count, threshold=self.threshold)
+        try:
+            own = [*dimensions, count, *([contributor] if magnitude and contributor else [])]
+            extra = [c for c in result.columns if c not in own]
+            if extra:  # a further column would leave unchecked, even beside a suppressed cell
+                raise DisclosureError(
+                    f"the table has columns other than its dimensions ({', '.join(dimensions)}) and its "
+                    f"{'value' if magnitude else 'count'} ({count}): {', '.join(extra)}; expected only those, "
+                    "so that nothing unchecked leaves"
+                )
+            records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+            self._no_pseudonyms(record, records, dimensions)
+            if magnitude:
+                checked = check_magnitude_table(
+                    records, dimensions, count, contributor=contributor, p=self.p_percent, min_contributors=threshold
+                )
+                if contributor:
+                    for row in checked.rows:
+                        row.pop(contributor, None)
+            else:
+                checked = check_frequency_table(records, dimensions, count, threshold=threshold)
+        except DisclosureError as exc:
+            self.audit.append(
+                actor,
+                "workspace_export",
+                resource,
+                "refused",
+                purpose=opgave.purpose,
+                detail={"sql": sql, "reason": str(exc)},
+            )
+            raise
         decision = decide_export(checked, suppressed_ok=accept_suppression)
-        self.audit.append(
-            actor.user or "anonymous",
+        self.audit.append(  # which cells and why, never their small counts (those are for the analyst)
+            actor,
             "workspace_export",
-            f"opgave/{opgave_id}/workspace",
+            resource,
             decision.status,
             purpose=opgave.purpose,
-            detail={"sql": sql, "explanation": decision.explanation},
+            detail={
+                "sql": sql,
+                "rule": checked.rule,
+                "cells": len(checked.rows),
+                "findings": [{"cell": list(map(str, f.cell)), "why": f.code} for f in checked.findings[:50]],
+            },
         )
         rows = checked.rows if decision.released else []
-        return Export(decision, rows, [*result.columns, "suppressed"])
+        columns = [*(c for c in result.columns if c in (*dimensions, count)), "suppressed"]
+        return Export(decision, rows, columns, threshold, checked.rule)
+
+    def _no_pseudonyms(self, record: WorkspaceRecord, records: list[dict[str, Any]], dimensions: list[str]) -> None:
+        """Refuse a table whose categories are pseudonyms: suppression withholds counts, not the
+        categories, so a count per pseudonymised person would let every pseudonym leave. Checked on
+        the values (an alias in the SQL does not hide them)."""
+        pseudonymised = [
+            (t["table"], name) for t in record.tables for name, how in t["columns"].items() if how == "pseudonymise"
+        ]
+        for dimension in dimensions:
+            values = sorted({str(r[dimension]) for r in records if r.get(dimension) is not None})
+            if not values or not pseudonymised:
+                continue
+            listed = ", ".join("('" + v.replace("'", "''") + "')" for v in values)
+            for table, column in pseudonymised:
+                hits = self.engine.workspace_query(
+                    Path(record.path),
+                    f'SELECT count(*) FROM "{table}" WHERE CAST("{column}" AS VARCHAR) IN '
+                    f"(SELECT v FROM (VALUES {listed}) AS t(v))",
+                )
+                if hits.rows[0][0]:
+                    raise DisclosureError(
+                        f"dimension {dimension!r} holds pseudonyms of {table}.{column} (a direct identifier): "
+                        "a table per person would let them leave; count by a category instead"
+                    )
 
     # -- the end ---------------------------------------------------------------------------------
     def close(self, actor: Actor, opgave_id: int) -> Opgave:
