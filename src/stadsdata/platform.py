@@ -6,25 +6,31 @@ Nothing is created at import time. Every command and every test builds its own P
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from stadsdata import demo
 from stadsdata.catalog import Catalog
-from stadsdata.core.access import Actor, Role
+from stadsdata.catalog.sql import referenced_tables, split_name
+from stadsdata.core.access import Action, Actor, DatasetResource, Role
 from stadsdata.core.contract import Contract, load_contract
+from stadsdata.core.identifiers import validate_dataset_id
 from stadsdata.core.policy import AccessPolicy
-from stadsdata.engine import QueryResult, TableStore, create_engine
-from stadsdata.errors import NotFoundError
+from stadsdata.engine import QueryResult, TableRef, TableStore, create_engine
+from stadsdata.errors import NotFoundError, SQLError
 from stadsdata.governance.audit import AuditLog, witness_path
-from stadsdata.governance.catalog_access import CatalogAccess
+from stadsdata.governance.catalog_access import CatalogAccess, record_resource
 from stadsdata.governance.datashop import Datashop
+from stadsdata.governance.enforce import enforce
 from stadsdata.governance.identity import Identity
-from stadsdata.governance.opgaven import ColumnRequest, Opgaven, OpgaveRequest
+from stadsdata.governance.opgaven import ColumnRequest, Opgaven, OpgaveRequest, dataset_resource
 from stadsdata.ingest import IngestContext, Ingestor, IngestResult, RecoveryReport, recover
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.contract_files import ContractFiles
 from stadsdata.metastore.opgaven_store import Opgave
+from stadsdata.metastore.records import DatasetRecord
+from stadsdata.opendata.aggregates import AggregatePublisher
 from stadsdata.settings import Settings
 from stadsdata.workspaces.service import Workspaces
 
@@ -86,6 +92,14 @@ class Platform:
         )
         self.datashop = Datashop(self.metastore, self.audit, self.policy)
         self.access = CatalogAccess(self.catalog, self.policy, self.audit)
+        self.aggregates = AggregatePublisher(
+            self.catalog,
+            self.ingestor,
+            self.policy,
+            self.audit,
+            staging=self.home / "staging",
+            default_threshold=settings.disclosure_threshold,
+        )
         self.workspaces = Workspaces(
             self.home,
             self.metastore,
@@ -94,6 +108,7 @@ class Platform:
             self.audit,
             self.policy,
             threshold=settings.disclosure_threshold,
+            p_percent=settings.disclosure_p_percent,
         )
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -111,19 +126,77 @@ class Platform:
         self.close()
 
     # -- landing zone ----------------------------------------------------------------------
-    def register(self, contract_file: Path) -> Contract:
+    # With an ``actor`` (the command line passes one; the demo loader and tests may not), each of
+    # these asks the access policy first (``ingest`` or ``release``), audits the answer and stops
+    # on a no; a dataset whose metadata the actor may not see answers as an unknown one.
+    def register(self, contract_file: Path, *, actor: Actor | None = None) -> Contract:
         contract = load_contract(contract_file)
+        if actor is not None:
+            self._enforce(actor, Action.ingest, dataset_resource(contract))
         self.ingestor.register(contract)
         return contract
 
-    def ingest(self, file: Path, dataset_id: str, *, like: str | None = None, title: str | None = None) -> IngestResult:
+    def ingest(
+        self,
+        file: Path,
+        dataset_id: str,
+        *,
+        like: str | None = None,
+        title: str | None = None,
+        actor: Actor | None = None,
+    ) -> IngestResult:
+        if actor is not None:
+            resource = self._ingest_resource(actor, dataset_id, like)
+            if resource is not None:
+                self._enforce(actor, Action.ingest, resource)
         return self.ingestor.ingest(file, dataset_id, like=like, title=title)
 
-    def retry(self, delivery_id: int) -> IngestResult:
+    def retry(self, delivery_id: int, *, actor: Actor | None = None) -> IngestResult:
+        if actor is not None:
+            self._enforce(actor, Action.ingest, self._delivery_resource(actor, delivery_id))
         return self.ingestor.retry(delivery_id)
 
-    def release(self, delivery_id: int, reason: str) -> IngestResult:
+    def release(self, delivery_id: int, reason: str, *, actor: Actor | None = None) -> IngestResult:
+        if actor is not None:
+            self._enforce(actor, Action.release, self._delivery_resource(actor, delivery_id))
         return self.ingestor.release(delivery_id, reason)
+
+    def visible_dataset(self, actor: Actor, dataset_id: str, *, missing: str | None = None) -> DatasetRecord:
+        """The dataset's record when ``actor`` may see its metadata (audited when not openbaar);
+        otherwise the NotFoundError of an unknown dataset (``missing``: its message), so that a
+        dataset's existence does not leak to those who may not see it."""
+        try:
+            return self.access.metadata(actor, dataset_id)
+        except NotFoundError:
+            raise NotFoundError(missing or f"dataset {dataset_id!r} not found; see `stadsdata catalog list`") from None
+
+    def _enforce(self, actor: Actor, action: Action, resource: DatasetResource) -> None:
+        enforce(self.policy, self.audit, actor, action, resource, f"dataset:{resource.id}")
+
+    def _ingest_resource(self, actor: Actor, dataset_id: str, like: str | None) -> DatasetResource | None:
+        """What an ingest asks the policy about: the dataset, or the new dataset ``--like`` makes
+        (its id with the classification, dienst and personal data of the other). None: nothing to
+        ask about, the ingest itself says what is wrong (an unknown dataset without a contract)."""
+        validate_dataset_id(dataset_id)
+        if like is not None:
+            validate_dataset_id(like, where="--like dataset id")
+            missing = f"--like {like!r}: no such dataset; see `stadsdata catalog list`"
+            model = self.visible_dataset(actor, like, missing=missing)
+            return replace(record_resource(model), id=dataset_id)
+        if self.metastore.has_dataset(dataset_id):
+            unregistered = (  # the ingest's own message for a dataset that does not exist
+                f"dataset {dataset_id!r} is not registered; register a contract with "
+                "`stadsdata register CONTRACT.yaml`, or use --like OTHER_ID"
+            )
+            return record_resource(self.visible_dataset(actor, dataset_id, missing=unregistered))
+        if self.contracts.exists(dataset_id):  # a contract file waiting for its first delivery
+            return dataset_resource(self.contracts.load(dataset_id))
+        return None
+
+    def _delivery_resource(self, actor: Actor, delivery_id: int) -> DatasetResource:
+        delivery = self.metastore.get_delivery(delivery_id)
+        missing = f"delivery {delivery_id} not found; see `stadsdata deliveries`"
+        return record_resource(self.visible_dataset(actor, delivery.dataset_id, missing=missing))
 
     def quality_report(self, dataset_id: str, number: int | None = None, *, delivery_id: int | None = None) -> dict:  # type: ignore[type-arg]
         """The quality report and profile of a version (default: the current one), as stored at
@@ -161,8 +234,33 @@ class Platform:
         return opgave
 
     # -- SQL -------------------------------------------------------------------------------
-    def sql(self, query: str, *, limit: int | None = None) -> QueryResult:
-        return self.catalog.query(query, limit=limit)
+    def sql(self, query: str, *, limit: int | None = None, actor: Actor | None = None) -> QueryResult:
+        """One read-only query over the datasets. With ``actor``: every dataset it names needs
+        rows as stored (``CatalogAccess.rows``: read access to every column; asked and audited per
+        dataset), else AccessDeniedError with the policy's reason and no rows; a dataset the actor
+        may not see is left out, so the query fails exactly as on a name that is no dataset."""
+        if actor is None:
+            return self.catalog.query(query, limit=limit)
+        tables: dict[str, TableRef] = {}
+        for name in sorted(referenced_tables(query)):
+            dataset_id, number = split_name(name)
+            known = self.metastore.has_dataset(dataset_id)
+            if known:
+                try:
+                    self.access.rows(actor, dataset_id)
+                except NotFoundError:
+                    known = False  # the actor may not see it: as if it did not exist
+            if not known:
+                if number is not None:
+                    raise SQLError(
+                        f"unknown dataset {dataset_id!r} in {name!r}; see `stadsdata catalog list`"
+                    ) from None
+                continue  # not a dataset (for this actor): the engine says what is wrong
+            try:
+                tables[name] = self.catalog.table_ref(dataset_id, number)
+            except NotFoundError as exc:
+                raise SQLError(str(exc)) from None
+        return self.engine.query(query, tables, limit=limit)
 
     # -- demo ------------------------------------------------------------------------------
     def load_demo_governance(self, today: dt.date | None = None) -> dict[str, Any]:

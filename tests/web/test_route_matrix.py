@@ -14,9 +14,10 @@ registered under test contracts that differ only in id and classification.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,13 @@ from stadsdata import demo
 from stadsdata.core.access import Action, Actor, Level, Role
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.governance.catalog_access import record_resource
-from stadsdata.platform import DEMO_PASSWORD, Platform
+from stadsdata.governance.opgaven import ColumnRequest, OpgaveRequest, opgave_resource
+from stadsdata.platform import DEMO_PASSWORD, DEMO_WMO, Platform
 from stadsdata.web import create_app
 from tests.conftest import make_settings
 
 CLASSIFICATIONS = ("openbaar", "intern", "vertrouwelijk", "geheim")
+APPROVED, REQUESTED, SHOP = 1, 3, 1  # demo opgave 1 (approved, with workspace); opgave 3 and request 1 made here
 SOURCE = "cbs_kwb_2019_gemeenten"
 DIENST = "Dienst Onderwijs, Cultuur en Welzijn (OCW)"  # the demo data officer dora's dienst
 PASSWORD = DEMO_PASSWORD + "-matrix"
@@ -55,7 +58,12 @@ PERSONAS: dict[str, tuple[str | None, list[tuple[Role, str | None]], str | None]
     "analyst": ("eva", [(Role.analyst, None)], None),
     "analyst_read_grant": ("gwen", [(Role.analyst, None)], "read"),
     "analyst_pseudonymised_grant": ("pia", [(Role.analyst, None)], "pseudonymised"),
+    # the demo opgave 1 on the SYNTHETIC Wmo register: its requester, its member, the register's owner
+    "opgave_requester": ("ana", [], None),
+    "opgave_member": ("gert", [], None),
+    "wmo_owner": ("olga", [], None),
 }
+DEMO_USERS = {"ana", "gert", "olga", "dora", "bart", "adam"}
 
 
 @dataclass
@@ -98,12 +106,35 @@ def matrix(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
                     identity.assign_role(user, role, one, by="matrix")
             for classification in CLASSIFICATIONS if grant else ():
                 identity.add_grant(user, matrix_id(classification), grant, reason="authorisation matrix", by="adam")
+        ana = identity.actor_for("ana")
+        requested = platform.opgaven.request(
+            ana,
+            OpgaveRequest(
+                title="Wmo per wijk (matrix)",
+                purpose="Een opgave die wacht op het besluit van de eigenaar, voor de matrix.",
+                legal_ground="e",
+                legal_basis="Wmo 2015, art. 2.1.2",
+                dpia_reference="DPIA-MATRIX",
+                dpia_status="afgerond",
+                end_date=dt.date.today() + dt.timedelta(days=60),
+                columns=[ColumnRequest(DEMO_WMO, "wijkcode", "De eenheid van de analyse: de wijk.")],
+            ),
+        )
+        assert requested.id == REQUESTED
+        shop = platform.datashop.file(
+            ana,
+            question="Hoeveel Wmo-cliënten wonen er per wijk?",
+            purpose="Voor de begroting van het sociaal domein.",
+            deadline=dt.date.today() + dt.timedelta(days=30),
+            dienst=DIENST,
+        )
+        assert shop.id == SHOP
         actors, cookies, tokens = {}, {}, {}
         for persona, (user, _roles, _grant) in PERSONAS.items():
             if user is None:
                 actors[persona] = Actor.anonymous()
                 continue
-            password = DEMO_PASSWORD if user in ("adam", "bart", "dora") else PASSWORD
+            password = DEMO_PASSWORD if user in DEMO_USERS else PASSWORD
             actors[persona] = identity.actor_for(user)
             cookies[persona] = identity.start_session(user, password)[0]
             tokens[persona] = identity.create_token(user, "matrix", [a.value for a in Action], by=user).secret
@@ -118,7 +149,7 @@ def expect_listing(m: Matrix, persona: str, dataset_id: str, response: Any, kind
     if kind == "api":
         assert (dataset_id in [d["id"] for d in response.json()["datasets"]]) is visible
     else:
-        assert (f"/datasets/{dataset_id}\"" in response.text) is visible
+        assert (f'/datasets/{dataset_id}"' in response.text) is visible
 
 
 def expect_metadata(m: Matrix, persona: str, dataset_id: str, response: Any, kind: str) -> None:
@@ -182,6 +213,7 @@ ROUTES: dict[tuple[str, str], RouteCase | str] = {
     ("GET", "/login"): RouteCase("portal", "/login", expect_ok),
     ("POST", "/login"): "tests/web/test_login.py (wrong password, missing form token, next)",
     ("POST", "/logout"): "tests/web/test_login.py (needs the session's CSRF token)",
+    ("GET", "/inbox/{notice_id:int}"): "tests/web/test_governance_pages.py (a notice: whoever may release)",
 }
 
 
@@ -202,16 +234,18 @@ def app_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 def test_every_route_is_in_the_matrix(matrix: Matrix, capsys: pytest.CaptureFixture[str]) -> None:
     routes = app_routes(matrix.client.app)  # type: ignore[arg-type]
-    missing = [r for r in routes if r not in ROUTES]
+    missing = [r for r in routes if r not in ROUTES and r not in GOV_ROUTES]
     assert not missing, f"routes the authorisation matrix does not cover: {missing}"
-    stale = [r for r in ROUTES if r not in routes]
+    stale = [r for r in (*ROUTES, *GOV_ROUTES) if r not in routes]
     assert not stale, f"the matrix lists routes the app does not have: {stale}"
     with capsys.disabled():
         exercised = sum(1 for case in ROUTES.values() if isinstance(case, RouteCase))
         print(
-            f"\nauthorisation matrix (routes): {len(CASES)} cases over {exercised} routes x "
-            f"{len(PERSONAS)} personas x {len(CLASSIFICATIONS)} classifications "
-            f"({len(routes)} routes in the app, {len(routes) - exercised} covered by their own tests)"
+            f"\nauthorisation matrix (routes): {len(CASES) + len(GOV_CASES)} cases: {len(CASES)} over "
+            f"{exercised} dataset and page routes x {len(PERSONAS)} personas x {len(CLASSIFICATIONS)} "
+            f"classifications, and {len(GOV_CASES)} over {len(GOV_ROUTES)} governance routes x {len(PERSONAS)} "
+            f"personas ({len(routes)} routes in the app; "
+            f"{len(routes) - exercised - len(GOV_ROUTES)} covered by their own tests)"
         )
 
 
@@ -244,6 +278,196 @@ def test_the_route_does_what_the_policy_says(
     if classification != "openbaar" and case.check in (expect_metadata, expect_rows):
         after = matrix.platform.audit.list(limit=1)[0].seq
         assert after > before, "a decision on non-public data must be audited"
+
+
+# -- the governance routes: every persona, judged on the demo opgaven and Datashop request -----
+WMO_COUNT = f"select count(*) as n from {DEMO_WMO}"
+WMO_TABLE = f"select wijkcode, count(*) as n from {DEMO_WMO} group by all"
+BAD_OPGAVE = {  # complete, but its purpose is too short: an allowed caller gets the area's 422
+    "title": "Matrix",
+    "purpose": "kort",
+    "legal_ground": "e",
+    "legal_basis": "Wmo 2015, art. 2.1.2",
+    "dpia_reference": "DPIA-MATRIX",
+    "dpia_status": "afgerond",
+    "end_date": "2027-01-31",
+    "columns": [{"dataset": DEMO_WMO, "column": "wijkcode", "reason": "De eenheid van de analyse."}],
+}
+BAD_SHOP = {"question": "kort", "purpose": "kort", "deadline": "2027-01-31", "dienst": DIENST}
+
+
+@dataclass(frozen=True)
+class GovCase:
+    """A governance route: allowed when the policy allows ``action`` on ``target`` (None: any
+    staff member), and then answers ``allowed``; otherwise ``denied``. ``body``: JSON for the API,
+    form fields for the portal (the session's CSRF token is added). Invalid bodies make an allowed
+    call stop at the area's own check (422) after the policy said yes, so nothing changes."""
+
+    kind: str
+    method: str
+    url: str
+    action: Action | None
+    target: str | None  # "approved", "requested", or None
+    allowed: int
+    denied: int
+    body: dict[str, Any] | None = None
+    hidden: int | None = None  # the answer when the caller may not even see the opgave (view_opgave)
+
+
+def _api(method: str, url: str, action: Action | None, target: str | None, allowed: int, denied: int, body=None):  # type: ignore[no-untyped-def]
+    return GovCase("api", method, url, action, target, allowed, denied, body)
+
+
+def _portal(method: str, url: str, action: Action | None, target: str | None, allowed: int, denied: int, body=None):  # type: ignore[no-untyped-def]
+    return GovCase("portal", method, url, action, target, allowed, denied, body)
+
+
+GOV_ROUTES: dict[tuple[str, str], GovCase] = {
+    ("GET", "/api/v1/me"): _api("GET", "/api/v1/me", None, None, 200, 401),
+    ("GET", "/api/v1/opgaven"): _api("GET", "/api/v1/opgaven", None, None, 200, 401),
+    ("POST", "/api/v1/opgaven"): _api("POST", "/api/v1/opgaven", Action.request_opgave, None, 422, 403, BAD_OPGAVE),
+    ("GET", "/api/v1/opgaven/{opgave_id}"): _api(
+        "GET", f"/api/v1/opgaven/{APPROVED}", Action.view_opgave, "approved", 200, 404
+    ),
+    ("POST", "/api/v1/opgaven/{opgave_id}/decisions"): _api(
+        "POST",
+        f"/api/v1/opgaven/{REQUESTED}/decisions",
+        Action.approve_opgave,
+        "requested",
+        422,
+        403,
+        {"dataset": DEMO_WMO, "approve": True, "reason": "kort"},
+    ),
+    ("POST", "/api/v1/opgaven/{opgave_id}/close"): _api(
+        "POST", f"/api/v1/opgaven/{REQUESTED}/close", Action.close_opgave, "requested", 422, 403
+    ),
+    ("POST", "/api/v1/opgaven/{opgave_id}/workspace/query"): _api(
+        "POST",
+        f"/api/v1/opgaven/{APPROVED}/workspace/query",
+        Action.use_workspace,
+        "approved",
+        200,
+        403,
+        {"sql": WMO_COUNT},
+    ),
+    ("POST", "/api/v1/opgaven/{opgave_id}/workspace/export"): _api(
+        "POST",
+        f"/api/v1/opgaven/{APPROVED}/workspace/export",
+        Action.export_result,
+        "approved",
+        200,
+        403,
+        {"sql": WMO_TABLE, "dimensions": ["wijkcode"], "accept_suppression": True},
+    ),
+    ("GET", "/api/v1/datashop"): _api("GET", "/api/v1/datashop", None, None, 200, 401),
+    ("POST", "/api/v1/datashop"): _api("POST", "/api/v1/datashop", Action.file_datashop, None, 422, 403, BAD_SHOP),
+    ("GET", "/api/v1/datashop/{request_id}"): _api("GET", f"/api/v1/datashop/{SHOP}", "shop", None, 200, 404),
+    ("POST", "/api/v1/datashop/{request_id}/triage"): _api(
+        "POST",
+        f"/api/v1/datashop/{SHOP}/triage",
+        Action.triage_datashop,
+        None,
+        422,
+        403,
+        {"outcome": "nonsense", "note": "kort"},
+    ),
+    ("GET", "/api/v1/audit"): _api("GET", "/api/v1/audit", Action.view_audit, None, 200, 403),
+    ("GET", "/api/v1/audit/verify"): _api("GET", "/api/v1/audit/verify", Action.view_audit, None, 200, 403),
+    ("GET", "/opgaven"): _portal("GET", "/opgaven", None, None, 200, 303),
+    ("GET", "/opgaven/new"): _portal("GET", "/opgaven/new", None, None, 200, 303),
+    ("POST", "/opgaven/new"): _portal(
+        "POST", "/opgaven/new", Action.request_opgave, None, 422, 403, {"title": "Matrix", "purpose": "kort"}
+    ),
+    ("GET", "/opgaven/{opgave_id:int}"): _portal(
+        "GET", f"/opgaven/{APPROVED}", Action.view_opgave, "approved", 200, 404
+    ),
+    ("POST", "/opgaven/{opgave_id:int}/decide"): _portal(
+        "POST",
+        f"/opgaven/{REQUESTED}/decide",
+        Action.approve_opgave,
+        "requested",
+        422,
+        403,
+        {"dataset": DEMO_WMO, "decision": "approve", "reason": "kort"},
+    ),
+    ("POST", "/opgaven/{opgave_id:int}/close"): _portal(
+        "POST", f"/opgaven/{REQUESTED}/close", Action.close_opgave, "requested", 422, 403
+    ),
+    ("GET", "/opgaven/{opgave_id:int}/workspace"): GovCase(
+        "portal", "GET", f"/opgaven/{APPROVED}/workspace", Action.use_workspace, "approved", 200, 403, hidden=404
+    ),
+    ("POST", "/opgaven/{opgave_id:int}/workspace/query"): _portal(
+        "POST", f"/opgaven/{APPROVED}/workspace/query", Action.use_workspace, "approved", 200, 403, {"sql": WMO_COUNT}
+    ),
+    ("POST", "/opgaven/{opgave_id:int}/workspace/export"): _portal(
+        "POST",
+        f"/opgaven/{APPROVED}/workspace/export",
+        Action.export_result,
+        "approved",
+        200,
+        403,
+        {"sql": WMO_TABLE, "dimensions": "wijkcode", "count": "n", "accept_suppression": "yes"},
+    ),
+    ("GET", "/audit"): _portal("GET", "/audit", Action.view_audit, None, 200, 403),
+    ("GET", "/datashop"): _portal("GET", "/datashop", None, None, 200, 303),
+    ("POST", "/datashop"): _portal("POST", "/datashop", Action.file_datashop, None, 422, 403, BAD_SHOP),
+    ("GET", "/datashop/{request_id:int}"): _portal("GET", f"/datashop/{SHOP}", "shop", None, 200, 403),
+    ("POST", "/datashop/{request_id:int}/triage"): _portal(
+        "POST",
+        f"/datashop/{SHOP}/triage",
+        Action.triage_datashop,
+        None,
+        422,
+        403,
+        {"outcome": "nonsense", "note": "kort"},
+    ),
+    ("GET", "/inbox"): _portal("GET", "/inbox", None, None, 200, 303),
+}
+GOV_CASES = [(route, persona) for route in GOV_ROUTES for persona in PERSONAS]
+
+
+def _gov_allowed(m: Matrix, case: GovCase, persona: str) -> bool:
+    actor = m.actors[persona]
+    if not actor.is_staff:
+        return False
+    if case.action is None:
+        return True
+    policy = AccessPolicy()
+    if case.action == "shop":  # a Datashop request: its requester and the Datashop team
+        return actor.user == "ana" or policy.can(actor, Action.triage_datashop).allowed
+    if case.target is None:
+        return policy.can(actor, case.action).allowed
+    opgave = m.platform.opgaven.get(APPROVED if case.target == "approved" else REQUESTED)
+    contract = m.platform.opgaven._contract(DEMO_WMO) if case.action == Action.approve_opgave else None
+    return policy.can(actor, case.action, opgave_resource(opgave, contract)).allowed
+
+
+@pytest.mark.parametrize(("route", "persona"), GOV_CASES, ids=lambda v: str(v))
+def test_the_governance_route_does_what_the_policy_says(matrix: Matrix, route: tuple[str, str], persona: str) -> None:
+    case = GOV_ROUTES[route]
+    headers = matrix.headers(persona, case.kind)
+    kwargs: dict[str, Any] = {"headers": headers, "follow_redirects": False}
+    if case.method == "POST":
+        if case.kind == "api":
+            kwargs["json"] = case.body or {}
+        else:
+            csrf = matrix.platform.identity.csrf_token(matrix.cookies[persona]) if persona in matrix.cookies else None
+            kwargs["data"] = {**(case.body or {}), "csrf_token": csrf or ""}
+    before = matrix.platform.audit.list(limit=1)[0].seq
+    response = matrix.client.request(case.method, case.url, **kwargs)
+    if not matrix.actors[persona].is_staff:  # anonymous: a login is asked, or a form without session refused
+        expected = 401 if case.kind == "api" else (303 if case.method == "GET" else 403)
+    elif _gov_allowed(matrix, case, persona):
+        expected = case.allowed
+    elif case.hidden and not _gov_allowed(matrix, replace(case, action=Action.view_opgave), persona):
+        expected = case.hidden
+    else:
+        expected = case.denied
+    assert response.status_code == expected, f"{case.method} {case.url} as {persona}: {response.text[:300]}"
+    if expected == 303:
+        assert response.headers["location"].startswith("/login?next=")
+    if case.target and matrix.actors[persona].is_staff:  # a decision on an opgave of non-public data
+        assert matrix.platform.audit.list(limit=1)[0].seq > before, "the decision must be audited"
 
 
 # -- spot checks that do not lean on the policy ------------------------------------------------

@@ -248,3 +248,24 @@ def test_a_datasets_own_threshold_is_used(env, tmp_path: Path) -> None:  # type:
     published = [r["n"] for r in released.rows if r["n"] is not None]
     assert published and all(n >= 400 for n in published)
     assert any(r["n"] is None for r in released.rows)
+
+
+def test_a_copied_home_uses_its_own_workspace_file(env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A copy or restore of a home (with workspace records that name the original's path) reads
+    and destroys its own workspace files, never the original's."""
+    import shutil
+
+    from tests.conftest import make_settings
+
+    platform, _, opgaven, spaces = env
+    opgave_id = approved(opgaven)
+    original = Path(spaces.build(opgave_id, by="olga").path)
+    copy = tmp_path / "copy"
+    shutil.copytree(platform.home, copy)
+    with Platform(make_settings(copy)) as other:
+        copied = Workspaces(other.home, other.metastore, other.engine, other.tables, other.audit, other.policy)
+        assert copied.query(ANA, opgave_id, f"select count(*) from {WMO}").rows == [(36830,)]
+        copied.destroy(opgave_id, by="test", reason="the copy is cleaned up")
+        assert not copied.path_of(opgave_id).exists()
+    assert original.exists()  # the original home's workspace is untouched
+    assert spaces.query(ANA, opgave_id, f"select count(*) from {WMO}").rows == [(36830,)]

@@ -1,9 +1,20 @@
-"""``stadsdata``: the command line. Every command takes the home from --home or STADSDATA_HOME."""
+"""``stadsdata``: the command line. Every command takes the home from --home or STADSDATA_HOME.
+
+Every command acts as the settings' user (a user of the platform, or else the operator: see
+``cli.governance.cli_actor``) and shows or does only what the access policy allows that actor:
+listings show the datasets whose metadata it may see, a dataset it may not see answers as an
+unknown one, SQL needs the rows of every dataset it names, and ingest, retry, register and release
+ask ``ingest`` or ``release``. ``demo`` and ``serve`` act on no dataset: ``demo`` builds a fresh
+home (so its user is the operator), and in the portal ``serve`` starts every request is judged
+by its own login.
+"""
 
 from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +22,13 @@ import typer
 from rich.table import Table
 
 from stadsdata import demo as demo_data
-from stadsdata.cli.governance import audit_app, tokens_app, users_app
+from stadsdata.cli.governance import audit_app, cli_actor, tokens_app, users_app
 from stadsdata.cli.opgaven import datashop_app, opgaven_app, workspace_app, workspaces_app
 from stadsdata.cli.output import err, kv_table, out, render_result, when
-from stadsdata.errors import StadsdataError
+from stadsdata.core.access import Action, Actor
+from stadsdata.errors import NotFoundError, StadsdataError
+from stadsdata.governance.catalog_access import record_resource
+from stadsdata.governance.enforce import enforce
 from stadsdata.platform import DEMO_PASSWORD, DEMO_USERS, Platform
 from stadsdata.settings import Settings
 
@@ -71,12 +85,25 @@ def open_platform() -> Platform:
     return platform
 
 
+@contextmanager
+def acting() -> Iterator[tuple[Platform, Actor]]:
+    """The platform and the actor the command acts as."""
+    with open_platform() as platform:
+        actor, _ = cli_actor(platform)
+        yield platform, actor
+
+
+def visible_ids(platform: Platform, actor: Actor) -> set[str]:
+    """The datasets whose metadata ``actor`` may see (one audit entry for the listing)."""
+    return {r.id for r in platform.access.visible(actor)}
+
+
 # -- landing zone ----------------------------------------------------------------------------
 @app.command()
 def register(contract: Annotated[Path, typer.Argument(help="A dataset contract (YAML).")]) -> None:
     """Register a dataset from its contract file."""
-    with open_platform() as platform:
-        registered = platform.register(contract)
+    with acting() as (platform, actor):
+        registered = platform.register(contract, actor=actor)
         out.print(f"registered [bold]{registered.id}[/]: {registered.title.nl}")
 
 
@@ -90,8 +117,8 @@ def ingest(
     title: Annotated[str | None, typer.Option(help="Title of the new dataset (with --like).")] = None,
 ) -> None:
     """Deliver a file: it becomes a new version of the dataset, or is rejected with the reason."""
-    with open_platform() as platform:
-        result = platform.ingest(file, dataset, like=like, title=title)
+    with acting() as (platform, actor):
+        result = platform.ingest(file, dataset, like=like, title=title, actor=actor)
         changes = ", ".join(f"{k}: {', '.join(v)}" for k, v in result.schema_changes.items())
         out.print(
             f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
@@ -114,9 +141,9 @@ def _dataset_table(records: list) -> Table:  # type: ignore[type-arg]
 
 @catalog_app.command("list")
 def catalog_list() -> None:
-    """Every dataset in the catalogue."""
-    with open_platform() as platform:
-        records = platform.catalog.list()
+    """Every dataset in the catalogue that you may see."""
+    with acting() as (platform, actor):
+        records = platform.access.visible(actor)
         out.print(_dataset_table(records))
         out.print(f"{len(records)} datasets", style="dim")
 
@@ -125,9 +152,10 @@ def catalog_list() -> None:
 def catalog_search(
     text: Annotated[str, typer.Argument(help="Words to find in titles, descriptions, columns, themes, keywords.")],
 ) -> None:
-    """Search the catalogue."""
-    with open_platform() as platform:
-        records = platform.catalog.search(text)
+    """Search the catalogue (the datasets you may see)."""
+    with acting() as (platform, actor):
+        visible = visible_ids(platform, actor)
+        records = [r for r in platform.catalog.search(text) if r.id in visible]
         out.print(_dataset_table(records))
         out.print(f"{len(records)} datasets match {text!r}", style="dim")
 
@@ -135,8 +163,13 @@ def catalog_search(
 @catalog_app.command("show")
 def catalog_show(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")]) -> None:
     """Everything about one dataset: contract metadata, columns, versions, deliveries, lineage."""
-    with open_platform() as platform:
+    with acting() as (platform, actor):
+        platform.visible_dataset(actor, dataset_id)
         view = platform.catalog.show(dataset_id)
+        if view.lineage["upstream"] or view.lineage["downstream"]:  # only datasets the actor may see
+            visible = visible_ids(platform, actor)
+            view.lineage["upstream"] = [x for x in view.lineage["upstream"] if x.source_id in visible]
+            view.lineage["downstream"] = [x for x in view.lineage["downstream"] if x.dataset_id in visible]
         c = view.contract
         lang = platform.settings.lang
         current = view.current
@@ -214,7 +247,8 @@ def _print_versions(versions: list) -> None:  # type: ignore[type-arg]
 @app.command()
 def versions(dataset_id: Annotated[str, typer.Argument(help="Dataset id.")]) -> None:
     """The versions of a dataset, oldest first; query one as "<id>@<n>" in `stadsdata sql`."""
-    with open_platform() as platform:
+    with acting() as (platform, actor):
+        platform.visible_dataset(actor, dataset_id)
         _print_versions(platform.catalog.versions(dataset_id))
 
 
@@ -224,14 +258,19 @@ def deliveries_list(
     ctx: typer.Context,
     dataset: Annotated[str | None, typer.Option("--dataset", "-d", help="Only this dataset.")] = None,
 ) -> None:
-    """List deliveries and their states."""
+    """List deliveries and their states (of the datasets you may see)."""
     if ctx.invoked_subcommand:
         return
-    with open_platform() as platform:
+    with acting() as (platform, actor):
+        if dataset:
+            platform.visible_dataset(actor, dataset)
+            rows = platform.metastore.list_deliveries(dataset)
+        else:
+            visible = visible_ids(platform, actor)
+            rows = [d for d in platform.metastore.list_deliveries() if d.dataset_id in visible]
         table = Table(header_style="bold")
         for name in ("id", "dataset", "file", "state", "since", "by", "version", "reason", "notice"):
             table.add_column(name, overflow="fold")
-        rows = platform.metastore.list_deliveries(dataset)
         notices = platform.metastore.notices_of_deliveries([d.id for d in rows if d.state in NOTICE_STATES])
         for d in rows:
             notice = notices.get(d.id)
@@ -252,8 +291,11 @@ def deliveries_list(
 @deliveries_app.command("show")
 def deliveries_show(delivery_id: Annotated[int, typer.Argument(help="Delivery id.")]) -> None:
     """One delivery with its history of states."""
-    with open_platform() as platform:
+    with acting() as (platform, actor):
         d = platform.metastore.get_delivery(delivery_id)
+        platform.visible_dataset(
+            actor, d.dataset_id, missing=f"delivery {delivery_id} not found; see `stadsdata deliveries`"
+        )
         out.print(
             kv_table(
                 [
@@ -277,8 +319,8 @@ def deliveries_show(delivery_id: Annotated[int, typer.Argument(help="Delivery id
 @deliveries_app.command("retry")
 def deliveries_retry(delivery_id: Annotated[int, typer.Argument(help="An interrupted or rejected delivery.")]) -> None:
     """Run an interrupted or rejected delivery again from the file kept in the landing zone."""
-    with open_platform() as platform:
-        result = platform.retry(delivery_id)
+    with acting() as (platform, actor):
+        result = platform.retry(delivery_id, actor=actor)
         out.print(
             f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
             f"(delivery {result.delivery_id}, retry of {delivery_id})"
@@ -291,8 +333,8 @@ def deliveries_release(
     reason: Annotated[str, typer.Option("--reason", help="Why it may be published despite its report (recorded).")],
 ) -> None:
     """Publish a quarantined delivery anyway, with a recorded reason (the data owner's decision)."""
-    with open_platform() as platform:
-        result = platform.release(delivery_id, reason)
+    with acting() as (platform, actor):
+        result = platform.release(delivery_id, reason, actor=actor)
         out.print(
             f"loaded [bold]{result.dataset_id}[/] version {result.version}: {result.row_count:,} rows "
             f"(delivery {result.delivery_id}, release of quarantined delivery {delivery_id})"
@@ -303,17 +345,38 @@ def deliveries_release(
 NOTICE_STATES = ("quarantined", "released")
 
 
+def _releasable(platform: Platform, actor: Actor, notices: list) -> list:  # type: ignore[type-arg]
+    """The notices about datasets whose deliveries ``actor`` may release (the policy's ``release``);
+    one audit entry names the non-public datasets whose notices were listed."""
+    allowed: dict[str, bool] = {}
+    shown = []
+    for n in notices:
+        if n.dataset_id not in allowed:
+            resource = record_resource(platform.metastore.get_dataset(n.dataset_id))
+            allowed[n.dataset_id] = platform.policy.can(actor, Action.release, resource).allowed
+        if allowed[n.dataset_id]:
+            shown.append(n)
+    non_public = sorted({n.dataset_id for n in shown} - {r.id for r in platform.catalog.public()})
+    if non_public:
+        platform.audit.append(actor, Action.release, "inbox", "allowed", detail={"non_public_listed": non_public})
+    return shown
+
+
 @inbox_app.callback()
 def inbox_list(
     ctx: typer.Context,
     dataset: Annotated[str | None, typer.Option("--dataset", "-d", help="Only this dataset.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Resolved notices too.")] = False,
 ) -> None:
-    """Open notices to data owners, newest first (a quarantined delivery waits for a decision)."""
+    """Open notices to data owners, newest first (a quarantined delivery waits for a decision): those
+    of the datasets whose deliveries you may release."""
     if ctx.invoked_subcommand:
         return
-    with open_platform() as platform:
+    with acting() as (platform, actor):
+        if dataset:
+            platform.visible_dataset(actor, dataset)
         notices = platform.metastore.list_notices(dataset_id=dataset, open_only=not show_all)
+        notices = _releasable(platform, actor, notices)
     if not notices:
         out.print("no open notices" if not show_all else "no notices")
         return
@@ -330,9 +393,15 @@ def inbox_list(
 
 @inbox_app.command("show")
 def inbox_show(notice_id: Annotated[int, typer.Argument(help="Notice id.")]) -> None:
-    """One notice in full; marks it read."""
-    with open_platform() as platform:
-        n = platform.metastore.read_notice(notice_id, platform.settings.user)
+    """One notice in full (for those who may release its dataset's deliveries); marks it read."""
+    with acting() as (platform, actor):
+        missing = f"notice {notice_id} not found; see `stadsdata inbox --all`"
+        notice = next((n for n in platform.metastore.list_notices(open_only=False) if n.id == notice_id), None)
+        if notice is None:
+            raise NotFoundError(missing)
+        record = platform.visible_dataset(actor, notice.dataset_id, missing=missing)
+        enforce(platform.policy, platform.audit, actor, Action.release, record_resource(record), f"notice:{notice_id}")
+        n = platform.metastore.read_notice(notice_id, actor.user or "anonymous")
     out.print(
         kv_table(
             [
@@ -377,7 +446,8 @@ def quality_report(
         raise StadsdataError("quality report: give --version or --delivery, not both")
     if lang not in (None, "nl", "en"):
         raise StadsdataError(f"quality report: --lang must be nl or en, not {lang!r}")
-    with open_platform() as platform:
+    with acting() as (platform, actor):
+        platform.visible_dataset(actor, dataset_id)
         report = platform.quality_report(dataset_id, version, delivery_id=delivery)
         lang = lang or platform.settings.lang
         view = platform.catalog.show(dataset_id) if html else None
@@ -418,11 +488,13 @@ def sql(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     limit: Annotated[int | None, typer.Option(help="At most this many rows (table format: 1000 by default).")] = None,
 ) -> None:
-    """Run SQL over every dataset."""
+    """Run SQL over the datasets whose rows you may read as stored (openbaar ones, your own as data
+    owner or steward, or with a grant at level read)."""
     if fmt not in ("table", "csv", "json"):
         raise StadsdataError(f"--format {fmt!r} is not known; expected table, csv or json")
-    with open_platform() as platform:
-        result = platform.sql(query, limit=limit if limit is not None else (1000 if fmt == "table" else None))
+    with acting() as (platform, actor):
+        rows = limit if limit is not None else (1000 if fmt == "table" else None)
+        result = platform.sql(query, limit=rows, actor=actor)
         render_result(result, fmt)
 
 

@@ -1,8 +1,10 @@
 """``stadsdata opgaven``, ``stadsdata workspace(s)`` and ``stadsdata datashop``.
 
-Every command acts as the settings' ``user`` (``STADSDATA_USER``), who must be a user of the
-platform (`stadsdata users add`): the access policy judges that user's roles and grants, and the
-audit log records them.
+Every command acts as the settings' ``user`` (``STADSDATA_USER``; see ``cli.governance``: a user
+of the platform, or else the operator) and the areas ask the access policy (``view_opgave``,
+``approve_opgave``, ``use_workspace``, ``export_result``, ``close_opgave``, ``file_datashop``,
+``triage_datashop``) and audit its answer. Requesting an opgave and asking the Datashop need a user
+of the platform: the operator is none.
 """
 
 from __future__ import annotations
@@ -32,15 +34,13 @@ datashop_app = typer.Typer(help="The Datashop: data questions from staff.", no_a
 
 
 @contextmanager
-def acting(ctx: typer.Context) -> Iterator[tuple[Platform, Actor]]:
-    """The platform of ``--home`` and the actor the settings' ``user`` is (who must be a user)."""
+def acting(ctx: typer.Context, *, as_user: str | None = None) -> Iterator[tuple[Platform, Actor]]:
+    """The platform of ``--home`` and the actor of the settings' ``user``. ``as_user``: what the
+    command does that only a user of the platform can (the operator is refused)."""
     with governance(ctx) as g:
-        if g.identity.unknown_users([g.user]):
-            raise GovernanceError(
-                f"user {g.user!r} is not a user of the platform; add it with `stadsdata users add` "
-                "or set STADSDATA_USER"
-            )
-        yield g.platform, g.identity.actor_for(g.user)
+        if as_user is not None:
+            g.person(as_user)
+        yield g.platform, g.actor
 
 
 # -- opgaven ---------------------------------------------------------------------------------------
@@ -68,16 +68,16 @@ def opgaven_request(
         )
     except (OSError, yaml.YAMLError, ValueError, KeyError, TypeError) as exc:
         raise GovernanceError(f"{file}: not a valid opgave request ({type(exc).__name__}: {exc})") from None
-    with acting(ctx) as (platform, actor):
+    with acting(ctx, as_user="request an opgave") as (platform, actor):
         opgave = platform.opgaven.request(actor, request)
     out.print(f"opgave {opgave.id} requested: each dataset's data owner decides ({', '.join(opgave.datasets)})")
 
 
 @opgaven_app.command("list")
 def opgaven_list(ctx: typer.Context) -> None:
-    """Every opgave with its state and end date."""
-    with acting(ctx) as (platform, _):
-        rows = platform.opgaven.list()
+    """The opgaven you may see (as requester, member, data owner of a dataset, board or admin)."""
+    with acting(ctx) as (platform, actor):
+        rows = list(reversed(platform.opgaven.visible_to(actor)))
     table = Table("id", "title", "state", "requester", "end date", "datasets", header_style="bold")
     for o in rows:
         table.add_row(str(o.id), o.title, o.state, o.requester, o.end_date.isoformat(), ", ".join(o.datasets))
@@ -87,8 +87,8 @@ def opgaven_list(ctx: typer.Context) -> None:
 @opgaven_app.command("show")
 def opgaven_show(ctx: typer.Context, opgave_id: Annotated[int, typer.Argument(help="Opgave id.")]) -> None:
     """One opgave: purpose, legal basis, DPIA, members, every column with its reason and decision."""
-    with acting(ctx) as (platform, _):
-        o = platform.opgaven.get(opgave_id)
+    with acting(ctx) as (platform, actor):
+        o = platform.opgaven.show(actor, opgave_id)
         workspace = platform.workspaces.store.find(opgave_id)
     out.print(
         kv_table(
@@ -190,9 +190,8 @@ def workspace_path(ctx: typer.Context, opgave_id: Annotated[int, typer.Argument(
     """Where a notebook connects (read-only): checks membership like a query does."""
     with acting(ctx) as (platform, actor):
         platform.workspaces.query(actor, opgave_id, "select 1")
-        path = platform.workspaces.store.find(opgave_id)
-    assert path is not None
-    out.print(f"duckdb.connect({path.path!r}, read_only=True)")
+        path = str(platform.workspaces.path_of(opgave_id))
+    out.print(f"duckdb.connect({path!r}, read_only=True)")
 
 
 @workspaces_app.command("sweep")
@@ -220,7 +219,7 @@ def datashop_ask(
         day = dt.date.fromisoformat(deadline)
     except ValueError:
         raise GovernanceError(f"--deadline: {deadline!r} is not a date; expected YYYY-MM-DD") from None
-    with acting(ctx) as (platform, actor):
+    with acting(ctx, as_user="ask the Datashop") as (platform, actor):
         request = platform.datashop.file(actor, question=question, purpose=purpose, deadline=day, dienst=dienst)
     out.print(f"Datashop request {request.id} filed")
 

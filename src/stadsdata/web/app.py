@@ -28,5 +28,5 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(api_governance.router)
     app.include_router(dcat.router)
     portal.install(app)
-    app.include_router(governance_pages.router)
+    governance_pages.install(app)
     return app

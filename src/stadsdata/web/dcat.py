@@ -1,7 +1,8 @@
 """The DCAT-AP-NL 3.0 catalogue: /catalog.ttl and /catalog.jsonld (and /catalog, which redirects).
 
-Only what the access policy shows the anonymous public (``CatalogAccess.visible``) is described: datasets that are not openbaar are neither
-shown nor counted. URLs in the catalogue are built on the request's base URL.
+Only what the access policy shows the anonymous public (``CatalogAccess.visible``) is described,
+whoever asks: datasets that are not openbaar are neither shown nor counted. URLs in the catalogue
+are built on the request's base URL.
 """
 
 from __future__ import annotations

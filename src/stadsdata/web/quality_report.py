@@ -150,8 +150,7 @@ def _rule(result: dict[str, Any], t: Translator) -> RuleView:
     else:
         outcome = "pass" if result["passed"] else "fail"
     examples = [
-        Example(e["row"], [(name, _value(value, t)) for name, value in e["values"].items()])
-        for e in result["examples"]
+        Example(e["row"], [(name, _value(value, t)) for name, value in e["values"].items()]) for e in result["examples"]
     ]
     return RuleView(
         label=result["rule"],

@@ -80,6 +80,8 @@ class Workspaces:
         self.store = WorkspaceStore(metastore)
 
     def path_of(self, opgave_id: int) -> Path:
+        """The workspace file of an opgave, always under this home: the record's stored path is
+        only a note of where it was built, so a copied or restored home never reaches another's."""
         return self.root / f"opgave-{opgave_id}.duckdb"
 
     def _key_path(self, opgave_id: int) -> Path:
@@ -166,7 +168,7 @@ class Workspaces:
 
     def query(self, actor: Actor, opgave_id: int, sql: str, *, limit: int | None = None) -> QueryResult:
         opgave, record = self._open(actor, opgave_id, Action.use_workspace)
-        result = self.engine.workspace_query(Path(record.path), sql, limit=limit)
+        result = self.engine.workspace_query(self.path_of(opgave_id), sql, limit=limit)
         self.audit.append(
             actor.user or "anonymous",
             "workspace_query",
@@ -208,7 +210,7 @@ class Workspaces:
         opgave, record = self._open(actor, opgave_id, Action.export_result)
         threshold = self.threshold_for(opgave)
         resource = f"opgave/{opgave_id}/workspace"
-        result = self.engine.workspace_query(Path(record.path), sql)
+        result = self.engine.workspace_query(self.path_of(opgave_id), sql)
         try:
             own = [*dimensions, count, *([contributor] if magnitude and contributor else [])]
             extra = [c for c in result.columns if c not in own]
@@ -271,7 +273,7 @@ class Workspaces:
             listed = ", ".join("('" + v.replace("'", "''") + "')" for v in values)
             for table, column in pseudonymised:
                 hits = self.engine.workspace_query(
-                    Path(record.path),
+                    self.path_of(record.opgave_id),
                     f'SELECT count(*) FROM "{table}" WHERE CAST("{column}" AS VARCHAR) IN '
                     f"(SELECT v FROM (VALUES {listed}) AS t(v))",
                 )
@@ -313,7 +315,7 @@ class Workspaces:
     def destroy(self, opgave_id: int, *, by: str, reason: str) -> dict[str, Any]:
         record = self.store.find(opgave_id)
         removed: list[dict[str, Any]] = []
-        path = self.path_of(opgave_id) if record is None else Path(record.path)
+        path = self.path_of(opgave_id)  # in this home, wherever it was built (a copied or restored home)
         for file in (path, path.with_name(path.name + ".wal"), self._key_path(opgave_id)):
             if file.exists():
                 removed.append({"file": file.name, "bytes": file.stat().st_size, "sha256": _sha256(file)})
