@@ -375,6 +375,11 @@ def _reason_too_short(world: World, persona: str, classification: str, result: R
     assert isinstance(error, DeliveryError) and "reason of at least 10 characters" in str(error)
 
 
+def _published(world: World, persona: str, classification: str, result: Result) -> None:
+    _ok(result)
+    assert re.search(rf"{_new_id('agg', classification, persona)}: version 1 published \(openbaar\)", result.output)
+
+
 def _counted(world: World, persona: str, classification: str, result: Result) -> None:
     assert result.output.splitlines() == ["n", str(ROWS)], result.output
 
@@ -478,6 +483,24 @@ DATASET_COMMANDS = [
     ),
     DatasetCommand(
         "deliveries release", "deliveries release", Action.release, "write", _delivery("quarantined"), _reason_too_short
+    ),
+    DatasetCommand(
+        "publish aggregate",
+        "publish aggregate",
+        Action.publish_aggregate,
+        "write",
+        lambda w, p, c, u: [
+            "publish",
+            "aggregate",
+            UNKNOWN_DATASET if u else dataset_of(c),
+            "--by",
+            "SoortRegio_2",
+            "--as",
+            _new_id("agg", c, p),
+            "--title",
+            "Regio's per soort (matrix)",
+        ],
+        _published,
     ),
 ]
 
@@ -921,7 +944,7 @@ def test_the_data_owner_reads_rows_and_the_member_only_in_the_workspace(world: W
     assert owner.stdout == "n\n30\n"
     member = failed(run(world, "opgave_member", "sql", "select WijkenEnBuurten from kwb_vertrouwelijk"))
     assert isinstance(member, AccessDeniedError)
-    assert ", not read; " in str(member) and "workspace of an approved opgave" in str(member)
+    assert "is less than read; " in str(member) and "workspace of an approved opgave" in str(member)
     workspace = ["workspace", "sql", world.approved, "select count(*) as n from kwb_vertrouwelijk", "-f", "csv"]
     assert run(world, "opgave_member", *workspace).stdout == "n\n30\n"
     outsider = failed(run(world, "analyst", *workspace))

@@ -222,3 +222,21 @@ def test_who_sees_an_opgave_and_who_is_asked_to_decide(setup: tuple[Platform, Op
     assert opgaven.to_decide(ANALYST) == [] and opgaven.to_decide(board) == []
     opgaven.decide(OWNER, opgave.id, KWB, approve=False, reason="Geen DPIA voor deze kolommen.")
     assert opgaven.to_decide(OWNER) == []
+
+
+def test_a_dataset_the_requester_may_not_see_is_as_unknown(setup: tuple[Platform, Opgaven, AuditLog]) -> None:
+    platform, opgaven, _ = setup
+    with platform.metastore.session() as s:
+        from stadsdata.metastore.models import DatasetRow
+
+        s.get(DatasetRow, KWB).classification = "geheim"
+        row = s.get(DatasetRow, KWB)
+        row.contract = {**row.contract, "classification": "geheim"}
+    hidden = request(columns=[ColumnRequest(KWB, "AantalInwoners_5", "De noemer: inwoners per wijk.")])
+    unknown = request(columns=[ColumnRequest("bestaat_niet", "AantalInwoners_5", "De noemer: inwoners per wijk.")])
+    with pytest.raises(GovernanceError) as seen:
+        opgaven.request(ANALYST, hidden, today=TODAY)
+    with pytest.raises(GovernanceError) as never:
+        opgaven.request(ANALYST, unknown, today=TODAY)
+    assert str(seen.value) == str(never.value).replace("bestaat_niet", KWB)
+    assert opgaven.list() == []

@@ -586,6 +586,7 @@ def test_a_destroyed_workspace_says_when_it_was_destroyed(client: TestClient, de
     when = destroyed.destroyed_at.date().isoformat()
     page = client.get("/opgaven/2/workspace", headers=HTML)
     assert page.status_code == 410 and f"the workspace of opgave 2 was destroyed on {when}" in page.text
+    assert 'href="/opgaven/2"' in page.text  # the way back to the opgave and its destruction record
     query = client.post(
         "/opgaven/2/workspace/query",
         data={"csrf_token": page_csrf(client, "/opgaven/2"), "sql": f"SELECT count(*) FROM {DEMO_WMO}"},

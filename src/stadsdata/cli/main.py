@@ -25,6 +25,7 @@ from stadsdata import demo as demo_data
 from stadsdata.cli.governance import audit_app, cli_actor, tokens_app, users_app
 from stadsdata.cli.opgaven import datashop_app, opgaven_app, workspace_app, workspaces_app
 from stadsdata.cli.output import err, kv_table, out, render_result, when
+from stadsdata.cli.publish import publish_app
 from stadsdata.core.access import Action, Actor
 from stadsdata.errors import NotFoundError, StadsdataError
 from stadsdata.governance.catalog_access import record_resource
@@ -54,6 +55,7 @@ app.add_typer(opgaven_app, name="opgaven")
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(workspaces_app, name="workspaces")
 app.add_typer(datashop_app, name="datashop")
+app.add_typer(publish_app, name="publish")
 
 DEMO_MARKER = ".stadsdata-demo"
 

@@ -96,11 +96,11 @@ class CatalogAccess:
         decision = self.data(actor, dataset_id)
         if not decision.allowed:
             raise AccessDeniedError(f"read_data on {dataset_id}: {decision.reason}")
-        partial = sorted(c for c, level in decision.columns.items() if level < Level.read)
+        partial = sorted((c, level) for c, level in decision.columns.items() if level < Level.read)
         if partial:
+            named = ", ".join(f"{c} ({level.label})" for c, level in partial[:5]) + (" …" if len(partial) > 5 else "")
             raise AccessDeniedError(
-                f"read_data on {dataset_id}: your access to {', '.join(partial[:5])}"
-                f"{' …' if len(partial) > 5 else ''} is {decision.columns[partial[0]].label}, not read; "
+                f"read_data on {dataset_id}: your access to {named} is less than read; "
                 "rows with pseudonymised columns are only in the workspace of an approved opgave"
             )
         return decision

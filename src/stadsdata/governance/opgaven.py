@@ -135,7 +135,10 @@ class Opgaven:
             try:
                 contract = self._contract(col.dataset_id)
             except NotFoundError:
-                raise GovernanceError(f"{where}: no dataset {col.dataset_id!r} in the catalogue") from None
+                contract = None
+            # a dataset the requester may not see (geheim) is answered like an unknown one
+            if contract is None or not self.policy.can(actor, Action.view_metadata, dataset_resource(contract)).allowed:
+                raise GovernanceError(f"{where}: no dataset {col.dataset_id!r} in the catalogue")
             if col.column not in contract.column_names:
                 raise GovernanceError(f"{where}: the dataset has no column {col.column!r}")
             if len(col.reason.strip()) < 10:

@@ -31,7 +31,7 @@ from stadsdata.core.identifiers import validate_dataset_id
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.errors import ConflictError, DisclosureError, GovernanceError
 from stadsdata.governance.audit import AuditLog
-from stadsdata.governance.catalog_access import record_resource
+from stadsdata.governance.catalog_access import CatalogAccess, record_resource
 from stadsdata.governance.enforce import enforce
 from stadsdata.ingest import Ingestor, IngestResult
 from stadsdata.privacy.disclosure import ExportDecision, check_frequency_table, decide_export
@@ -227,10 +227,11 @@ class AggregatePublisher:
         self.audit = audit
         self.staging = staging
         self.default_threshold = default_threshold
+        self.access = CatalogAccess(catalog, policy, audit)
 
     def publish(self, actor: Actor, spec: AggregateSpec) -> PublishedAggregate:
         metastore = self.catalog.metastore
-        record = metastore.get_dataset(spec.source)
+        record = self.access.metadata(actor, spec.source)  # one you may not see is as unknown (404)
         enforce(
             self.policy,
             self.audit,

@@ -58,6 +58,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.title": ("Dat lukte niet", "That did not work"),
     "error.back": ("Terug", "Back"),
+    "error.opgave": ("Naar de opgave", "To the opgave"),
     "dataset.staff_only": (
         "{classification}: alleen zichtbaar voor medewerkers",
         "{classification}: visible to staff only",

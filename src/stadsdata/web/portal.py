@@ -523,7 +523,9 @@ def _install_html_errors(app: FastAPI) -> None:
         if isinstance(exc, StadsdataError) and _wants_html(request):
             if isinstance(exc, NotFoundError):
                 return _not_found(request)
-            return _render(request, "error.html", {"message": str(exc)}, status=exc.http_status)
+            opgave = re.match(r"/opgaven/(\d+)/", request.url.path)  # a workspace page: back to its opgave
+            back = f"/opgaven/{opgave.group(1)}" if opgave else None
+            return _render(request, "error.html", {"message": str(exc), "back": back}, status=exc.http_status)
         response: Response = await fallback(request, exc)
         return response
 
