@@ -132,7 +132,9 @@ def write_contract(data: dict[str, Any], dataset_id: str, classification: str, f
     return path
 
 
-def request(title: str, columns: list[tuple[str, str]], today: dt.date) -> OpgaveRequest:
+def request(
+    title: str, columns: list[tuple[str, str]], today: dt.date, members: list[str] | None = None
+) -> OpgaveRequest:
     return OpgaveRequest(
         title=title,
         purpose="Wmo-gebruik per wijk vergelijken met het aantal inwoners, voor de begroting.",
@@ -141,7 +143,7 @@ def request(title: str, columns: list[tuple[str, str]], today: dt.date) -> Opgav
         dpia_reference="DPIA-TEST-001",
         dpia_status="afgerond",
         end_date=today + dt.timedelta(days=90),
-        members=[],
+        members=members or [],
         columns=[ColumnRequest(d, c, "Nodig voor de vergelijking per wijk.") for d, c in columns],
     )
 
@@ -217,6 +219,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
             "stef": [(Role.data_steward, dataset_of(c)) for c in CLASSIFICATIONS],
             "ana": [(Role.analyst, None)],
             "gert": [(Role.analyst, None)],
+            # files the opgave on all four for gert: an analyst cannot see (so cannot name) a geheim dataset
+            "dana": [(Role.data_officer, DIENST)],
         }
         for name, held in roles.items():
             identity.add_user(name, display_name=name.title(), password=PASSWORD, dienst=DIENST, by="setup")
@@ -231,9 +235,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
             ).id
             world.tokens[persona] = identity.create_token(name, "notebook", ["view_metadata"], 30, by="setup").token.id
 
-        gert, ana, olga = (identity.actor_for(n) for n in ("gert", "ana", "olga"))
+        gert, ana, olga, dana = (identity.actor_for(n) for n in ("gert", "ana", "olga", "dana"))
         columns = [(dataset_of(c), col) for c in CLASSIFICATIONS for col in ("WijkenEnBuurten", "AantalInwoners_5")]
-        world.approved = p.opgaven.request(gert, request("Wijken vergeleken", columns, today)).id
+        world.approved = p.opgaven.request(dana, request("Wijken vergeleken", columns, today, ["gert"])).id
         for classification in CLASSIFICATIONS:
             p.decide_opgave(olga, world.approved, dataset_of(classification), approve=True, reason="Doel is helder.")
         assert p.opgaven.get(world.approved).state == "approved"

@@ -12,7 +12,7 @@ declined. Every step asks the access policy and goes into the audit log.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from stadsdata.core.access import Action, Actor, DatasetResource, OpgaveResource
@@ -130,14 +130,19 @@ class Opgaven:
         if not req.columns:
             raise GovernanceError("columns: expected at least one dataset column with a reason")
         seen: set[tuple[str, str]] = set()
+        person = replace(actor, via_token_scopes=None)
         for position, col in enumerate(req.columns, start=1):
             where = f"columns[{position}] ({col.dataset_id}.{col.column})"
             try:
                 contract = self._contract(col.dataset_id)
             except NotFoundError:
                 contract = None
-            # a dataset the requester may not see (geheim) is answered like an unknown one
-            if contract is None or not self.policy.can(actor, Action.view_metadata, dataset_resource(contract)).allowed:
+            # a dataset the requester may not see (geheim) is answered like an unknown one; what they
+            # see is their own, whatever a token they use is scoped for
+            if (
+                contract is None
+                or not self.policy.can(person, Action.view_metadata, dataset_resource(contract)).allowed
+            ):
                 raise GovernanceError(f"{where}: no dataset {col.dataset_id!r} in the catalogue")
             if col.column not in contract.column_names:
                 raise GovernanceError(f"{where}: the dataset has no column {col.column!r}")
