@@ -99,3 +99,15 @@ class WorkspaceGoneError(StadsdataError):
     """The workspace was destroyed: its data no longer exists anywhere."""
 
     http_status = 410
+
+
+class RegisterError(StadsdataError):
+    """An algorithm register entry that does not meet the Algoritmeregister standard v1.0 (or an
+    import file that cannot be read): one line naming the field and what was expected. ``problems``
+    holds every problem found, when there are several."""
+
+    http_status = 422
+
+    def __init__(self, message: str, problems: tuple[object, ...] | list[object] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)

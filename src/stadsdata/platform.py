@@ -31,6 +31,7 @@ from stadsdata.metastore.contract_files import ContractFiles
 from stadsdata.metastore.opgaven_store import Opgave
 from stadsdata.metastore.records import DatasetRecord
 from stadsdata.opendata.aggregates import AggregatePublisher
+from stadsdata.register import REGISTER_2022, AlgorithmRegister, ImportReport
 from stadsdata.settings import Settings
 from stadsdata.workspaces.service import Workspaces
 
@@ -110,6 +111,8 @@ class Platform:
             threshold=settings.disclosure_threshold,
             p_percent=settings.disclosure_p_percent,
         )
+        # the algorithm register (docs/register.md): edited through the policy, linked to the catalogue
+        self.algorithms = AlgorithmRegister(self.metastore, self.audit, self.policy, self.catalog)
 
     # -- lifecycle -------------------------------------------------------------------------
     def recover(self) -> list[RecoveryReport]:
@@ -318,7 +321,7 @@ class Platform:
 
     def load_demo(self, on_loaded=None) -> list[IngestResult]:  # type: ignore[no-untyped-def]
         """Register and load every demo dataset the repo ships: real data, plus the SYNTHETIC Wmo
-        register with the demo users and opgaven."""
+        register with the demo users and opgaven; then the real algorithm register (96 entries)."""
         results = []
         for dataset_id in demo.DEMO_DATASETS:
             if not self.metastore.has_dataset(dataset_id):
@@ -329,4 +332,9 @@ class Platform:
                 on_loaded(result)
         if DEMO_WMO in demo.DEMO_DATASETS and not self.opgaven.list():
             self.load_demo_governance()
+        self.load_demo_register()
         return results
+
+    def load_demo_register(self) -> ImportReport:
+        """The real 2022 Algoritmeregister export into the algorithm register (idempotent)."""
+        return self.algorithms.import_2022(REGISTER_2022, by=self.settings.user)

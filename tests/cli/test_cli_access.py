@@ -474,8 +474,8 @@ DATASET_COMMANDS = [
         _loaded_like,
     ),
     DatasetCommand(
-        "register",
-        "register",
+        "register",  # typed as `register FILE`: the group sends it to `register contract`
+        "register contract",
         Action.ingest,
         "write",
         lambda w, p, c, u: ["register", w.files["contracts"] / f"{_new_id('reg', c, p)}.yaml"],
@@ -774,6 +774,12 @@ GOVERNANCE_COMMANDS = [
         "3 entries",
     ),
     _g(
+        "register import",
+        lambda w, p: ["register", "import"],
+        platform_action(Action.edit_register, "algorithm_register"),
+        " entries: ",
+    ),
+    _g(
         "audit verify",
         lambda w, p: ["audit", "verify"],
         platform_action(Action.view_audit, "audit_log"),
@@ -858,6 +864,9 @@ GOVERNANCE_CASES = [
 NO_QUESTION = {
     "demo": "builds a fresh home (or replaces a demo home), so whoever runs it is the operator",
     "serve": "starts the portal, where every request is judged by its own login or token",
+    "register list": "the algorithm register is public: it is published for everyone",
+    "register show": "the algorithm register is public: it is published for everyone",
+    "register export": "the algorithm register is public: it is published for everyone",
 }
 
 

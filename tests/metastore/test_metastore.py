@@ -47,8 +47,12 @@ TABLES = {
     "opgave_columns",
     "workspaces",
     "datashop_requests",
+    # algorithm register (0004)
+    "register_entries",
+    "register_versions",
+    "register_links",
 }
-HEAD = "0003"
+HEAD = "0004"
 BIG = 5_000_000_000  # does not fit in 32 bits: BigInteger columns must hold it
 
 

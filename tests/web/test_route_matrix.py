@@ -40,6 +40,7 @@ APPROVED, REQUESTED, SHOP = 1, 3, 1  # demo opgave 1 (approved, with workspace);
 SOURCE = "cbs_kwb_2019_gemeenten"
 DIENST = "Dienst Onderwijs, Cultuur en Welzijn (OCW)"  # the demo data officer dora's dienst
 PASSWORD = DEMO_PASSWORD + "-matrix"
+ALGORITHM = "gemeente-den-haag-algoritme-datakwaliteit"  # an entry of the real 2022 register in the demo
 
 
 def matrix_id(classification: str) -> str:
@@ -214,6 +215,17 @@ ROUTES: dict[tuple[str, str], RouteCase | str] = {
     ("POST", "/login"): "tests/web/test_login.py (wrong password, missing form token, next)",
     ("POST", "/logout"): "tests/web/test_login.py (needs the session's CSRF token)",
     ("GET", "/inbox/{notice_id:int}"): "tests/web/test_governance_pages.py (a notice: whoever may release)",
+    # the algorithm register: public to read, for everyone alike (editing is in GOV_ROUTES)
+    ("GET", "/algoritmes"): RouteCase("portal", "/algoritmes", expect_ok),
+    ("GET", "/algoritmes/{algorithm_id}"): RouteCase("portal", f"/algoritmes/{ALGORITHM}", expect_ok),
+    ("GET", "/api/v1/algorithms"): RouteCase("api", "/api/v1/algorithms", expect_ok),
+    ("GET", "/api/v1/algorithms/{algorithm_id}"): RouteCase("api", f"/api/v1/algorithms/{ALGORITHM}", expect_ok),
+    ("GET", "/api/v1/algorithms/{algorithm_id}/history"): RouteCase(
+        "api", f"/api/v1/algorithms/{ALGORITHM}/history", expect_ok
+    ),
+    ("GET", "/api/v1/algorithms/export"): RouteCase("api", "/api/v1/algorithms/export?format=csv", expect_ok),
+    ("PUT", "/api/v1/algorithms/{algorithm_id}"): "tests/web/test_register_api.py (401 without a token, the "
+    "policy's 403 for an analyst, 422 for an invalid entry, 200 and a new version for a data officer)",
 }
 
 
@@ -293,6 +305,7 @@ BAD_OPGAVE = {  # complete, but its purpose is too short: an allowed caller gets
     "end_date": "2027-01-31",
     "columns": [{"dataset": DEMO_WMO, "column": "wijkcode", "reason": "De eenheid van de analyse."}],
 }
+BAD_ALGORITHM = {"fields": {"name": "Matrix"}}  # organisation, status, ... missing: the area's 422
 BAD_SHOP = {"question": "kort", "purpose": "kort", "deadline": "2027-01-31", "dienst": DIENST}
 
 
@@ -422,6 +435,21 @@ GOV_ROUTES: dict[tuple[str, str], GovCase] = {
         {"outcome": "nonsense", "note": "kort"},
     ),
     ("GET", "/inbox"): _portal("GET", "/inbox", None, None, 200, 303),
+    # the algorithm register's editing: edit_register (data officers, the admin); an allowed caller's
+    # invalid entry stops at the area's own check (422), so nothing changes
+    ("POST", "/api/v1/algorithms"): _api(
+        "POST", "/api/v1/algorithms", Action.edit_register, None, 422, 403, BAD_ALGORITHM
+    ),
+    ("GET", "/algoritmes/new"): _portal("GET", "/algoritmes/new", Action.edit_register, None, 200, 403),
+    ("POST", "/algoritmes/new"): _portal(
+        "POST", "/algoritmes/new", Action.edit_register, None, 422, 403, {"name": "Matrix"}
+    ),
+    ("GET", "/algoritmes/{algorithm_id}/edit"): _portal(
+        "GET", f"/algoritmes/{ALGORITHM}/edit", Action.edit_register, None, 200, 403
+    ),
+    ("POST", "/algoritmes/{algorithm_id}/edit"): _portal(
+        "POST", f"/algoritmes/{ALGORITHM}/edit", Action.edit_register, None, 422, 403, {"reason": "matrix"}
+    ),
 }
 GOV_CASES = [(route, persona) for route in GOV_ROUTES for persona in PERSONAS]
 

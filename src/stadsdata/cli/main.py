@@ -26,6 +26,7 @@ from stadsdata.cli.governance import audit_app, cli_actor, tokens_app, users_app
 from stadsdata.cli.opgaven import datashop_app, opgaven_app, workspace_app, workspaces_app
 from stadsdata.cli.output import err, kv_table, out, render_result, when
 from stadsdata.cli.publish import publish_app
+from stadsdata.cli.register import register_app
 from stadsdata.core.access import Action, Actor
 from stadsdata.errors import NotFoundError, StadsdataError
 from stadsdata.governance.catalog_access import record_resource
@@ -56,6 +57,7 @@ app.add_typer(workspace_app, name="workspace")
 app.add_typer(workspaces_app, name="workspaces")
 app.add_typer(datashop_app, name="datashop")
 app.add_typer(publish_app, name="publish")
+app.add_typer(register_app, name="register")
 
 DEMO_MARKER = ".stadsdata-demo"
 
@@ -101,14 +103,6 @@ def visible_ids(platform: Platform, actor: Actor) -> set[str]:
 
 
 # -- landing zone ----------------------------------------------------------------------------
-@app.command()
-def register(contract: Annotated[Path, typer.Argument(help="A dataset contract (YAML).")]) -> None:
-    """Register a dataset from its contract file."""
-    with acting() as (platform, actor):
-        registered = platform.register(contract, actor=actor)
-        out.print(f"registered [bold]{registered.id}[/]: {registered.title.nl}")
-
-
 @app.command()
 def ingest(
     file: Annotated[Path, typer.Argument(help="The delivered file: CSV, XLSX, GeoJSON, JSON or Parquet.")],
@@ -528,6 +522,13 @@ def demo(
                 f"  ({r.details.get('dialect', r.details.get('format'))})"
             )
         )
+        organisations = platform.algorithms.search(limit=0).facets.get("organization", [])
+        den_haag = dict(organisations).get("Gemeente Den Haag", 0)
+        total = platform.algorithms.count()
+        out.print(
+            f"  algorithm register: [bold]{total}[/] entries ({den_haag} of Gemeente Den Haag, "
+            f"{total - den_haag} of {len(organisations) - (1 if den_haag else 0)} other organisations)"
+        )
         out.print(f"Sources and licences: {demo_data.DATA / 'SOURCES.md'}")
         if platform.opgaven.list():
             out.print(
@@ -540,6 +541,7 @@ def demo(
         out.print(f"  stadsdata --home {platform.home} catalog list")
         out.print(f"  stadsdata --home {platform.home} catalog show cbs_kwb_2019_den_haag")
         out.print(f'  stadsdata --home {platform.home} sql "select count(*) from cbs_kwb_2019_den_haag"')
+        out.print(f'  stadsdata --home {platform.home} register list --organization "Gemeente Den Haag"')
     if not no_serve:
         _serve(host, port)
 

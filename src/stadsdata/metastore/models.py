@@ -292,3 +292,51 @@ class WorkspaceRow(Base):
     tables: Mapped[list] = mapped_column(JSON)  # [{dataset, version, table, columns: {name: transform}, rows, sha256}]
     destroyed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     destruction: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # what was removed, hashes, by whom
+
+
+# -- the algorithm register (0004) -----------------------------------------------------------------
+
+
+class RegisterEntryRow(Base):
+    """One algorithm of the register: its current fields (Algoritmeregister standard v1.0 names
+    only), the problems validation found, and for an imported entry the raw record it came from."""
+
+    __tablename__ = "register_entries"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)  # a slug of organisation + name
+    source_key: Mapped[str | None] = mapped_column(String(300), nullable=True, unique=True)  # upsert key
+    source_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)  # the v1.0 field
+    source: Mapped[str] = mapped_column(String(20))  # import-2022, portal, api, model
+    fields: Mapped[dict] = mapped_column(JSON)
+    problems: Mapped[list] = mapped_column(JSON, default=list)  # [{field, message}]
+    raw: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the 2022 record as imported
+    search_text: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(Text)
+
+
+class RegisterVersionRow(Base):
+    """One change of an entry: who, when, why, and per field the old and the new value."""
+
+    __tablename__ = "register_versions"
+    __table_args__ = (UniqueConstraint("entry_id", "number", name="uq_register_versions_entry_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("register_entries.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    by: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[dict] = mapped_column(JSON)  # {field: [old, new]}
+
+
+class RegisterLinkRow(Base):
+    """What an entry is linked to: a catalogue dataset (``kind`` dataset, ``target`` its id)."""
+
+    __tablename__ = "register_links"
+
+    entry_id: Mapped[str] = mapped_column(ForeignKey("register_entries.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    target: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)

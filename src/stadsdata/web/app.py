@@ -7,7 +7,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from stadsdata import __version__
 from stadsdata.platform import Platform
-from stadsdata.web import api, api_governance, dcat, governance_pages, portal, problems
+from stadsdata.web import api, api_governance, api_register, dcat, governance_pages, portal, problems, register_pages
 
 
 def create_app(platform: Platform) -> FastAPI:
@@ -26,7 +26,9 @@ def create_app(platform: Platform) -> FastAPI:
     problems.install(app)
     app.include_router(api.router)
     app.include_router(api_governance.router)
+    app.include_router(api_register.router)
     app.include_router(dcat.router)
     portal.install(app)
     governance_pages.install(app)
+    register_pages.install(app)
     return app

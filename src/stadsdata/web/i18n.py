@@ -856,6 +856,116 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # values
     "bool.yes": ("ja", "yes"),
     "bool.no": ("nee", "no"),
+    # algorithm register (web/register_pages.py)
+    "nav.algorithms": ("Algoritmes", "Algorithms"),
+    "register.title": ("Algoritmeregister", "Algorithm register"),
+    "register.title.query": ("Algoritmes voor ‘{q}’", "Algorithms for ‘{q}’"),
+    "register.lead": (
+        "Welke algoritmes gebruiken overheden, waarvoor, met welke gegevens en met welk menselijk toezicht? "
+        "Elke registratie volgt de landelijke standaard van het Algoritmeregister (versie 1.0).",
+        "Which algorithms do governments use, what for, on which data and with which human oversight? "
+        "Every entry follows the national Algoritmeregister standard (version 1.0).",
+    ),
+    "register.search.label": ("Zoek een algoritme", "Search for an algorithm"),
+    "register.search.hint": (
+        "Bijvoorbeeld een organisatie (Den Haag), een onderwerp (parkeren) of een leverancier.",
+        "For example an organisation (Den Haag), a subject (parkeren) or a supplier.",
+    ),
+    "register.results": ("{count} algoritmes gevonden", "{count} algorithms found"),
+    "register.results.one": ("1 algoritme gevonden", "1 algorithm found"),
+    "register.results.none": ("Geen algoritmes gevonden.", "No algorithms found."),
+    "register.results.none.hint": (
+        "Probeer andere woorden of verwijder een filter.",
+        "Try other words or remove a filter.",
+    ),
+    "register.facet.organization": ("Organisatie", "Organisation"),
+    "register.facet.category": ("Thema", "Theme"),
+    "register.facet.status": ("Status", "Status"),
+    "register.facet.publication_category": ("Type", "Type"),
+    "register.export": ("Het hele register downloaden", "Download the whole register"),
+    "register.new": ("Algoritme registreren", "Register an algorithm"),
+    "algorithm.unnamed": ("(zonder naam)", "(no name)"),
+    "algorithm.edit": ("Bewerken", "Edit"),
+    "algorithm.version": ("versie {number}, {date}", "version {number}, {date}"),
+    "algorithm.done.created": ("Het algoritme is geregistreerd.", "The algorithm has been registered."),
+    "algorithm.done.saved": (
+        "De wijziging is opgeslagen als nieuwe versie.",
+        "The change has been saved as a new version.",
+    ),
+    "algorithm.problems": ("Deze registratie is onvolledig", "This entry is incomplete"),
+    "algorithm.problems.intro": (
+        "Bij het inlezen of controleren tegen de standaard is het volgende gevonden:",
+        "Importing it or checking it against the standard found:",
+    ),
+    "algorithm.problems.missing": ("ontbreekt: {fields}", "missing: {fields}"),
+    "algorithm.problems.unreadable": ("tekens onleesbaar in: {fields}", "unreadable characters in: {fields}"),
+    "algorithm.on_this_page": ("Op deze pagina", "On this page"),
+    "algorithm.fields": ("Gegevens volgens de standaard", "Fields of the standard"),
+    "algorithm.fields.intro": (
+        "Alle velden van de Algoritmeregister-standaard 1.0, in de volgorde van de standaard.",
+        "Every field of the Algoritmeregister standard 1.0, in the standard's order (its titles are Dutch).",
+    ),
+    "algorithm.empty": ("niet ingevuld", "not filled in"),
+    "algorithm.datasets": ("Gebruikte datasets", "Datasets used"),
+    "algorithm.datasets.none": (
+        "Er zijn geen datasets uit de catalogus aan gekoppeld.",
+        "No datasets of the catalogue are linked to it.",
+    ),
+    "algorithm.datasets.hidden": (
+        "En {count} datasets die niet openbaar zijn.",
+        "And {count} datasets that are not public.",
+    ),
+    "algorithm.datasets.hidden.one": ("En 1 dataset die niet openbaar is.", "And 1 dataset that is not public."),
+    "algorithm.history": ("Versiegeschiedenis", "Version history"),
+    "algorithm.history.none": ("Nog geen versies.", "No versions yet."),
+    "algorithm.history.version": ("Versie {number}", "Version {number}"),
+    "algorithm.history.by": ("door {user}", "by {user}"),
+    "algorithm.history.reason": ("Reden:", "Reason:"),
+    "algorithm.history.changes": ("Wijzigingen in versie {number}", "Changes in version {number}"),
+    "algorithm.history.created": (
+        "De eerste versie: {count} velden ingevuld.",
+        "The first version: {count} fields filled in.",
+    ),
+    "algorithm.history.created.one": ("De eerste versie: 1 veld ingevuld.", "The first version: 1 field filled in."),
+    "algorithm.history.field": ("Veld", "Field"),
+    "algorithm.history.old": ("Was", "Was"),
+    "algorithm.history.new": ("Wordt", "Became"),
+    "algorithm.api": ("Deze registratie in de API:", "This entry in the API:"),
+    "algorithm_new.title": ("Algoritme registreren", "Register an algorithm"),
+    "algorithm_new.submit": ("Registreren", "Register"),
+    "algorithm_edit.title": ("{name} bewerken", "Edit {name}"),
+    "algorithm_edit.lead": (
+        "Vul de velden in volgens de standaard van het Algoritmeregister. Elke wijziging wordt een nieuwe "
+        "versie: wie, wanneer, wat en waarom blijven zichtbaar in de versiegeschiedenis.",
+        "Fill in the fields of the Algoritmeregister standard. Every change becomes a new version: who, when, "
+        "what and why stay visible in the version history.",
+    ),
+    "algorithm_edit.fields": ("Velden van de standaard", "Fields of the standard"),
+    "algorithm_edit.required": ("verplicht", "required"),
+    "algorithm_edit.instructions": ("Aanwijzingen en voorbeeld", "Instructions and example"),
+    "algorithm_edit.example": ("Voorbeeld:", "Example:"),
+    "algorithm_edit.max_length": ("(ten hoogste {n} tekens)", "(at most {n} characters)"),
+    "algorithm_edit.choose": ("Kies…", "Choose…"),
+    "algorithm_edit.pair.title": ("Titel {n}", "Title {n}"),
+    "algorithm_edit.pair.link": ("Link {n}", "Link {n}"),
+    "algorithm_edit.links": ("Koppelingen en reden", "Links and reason"),
+    "algorithm_edit.datasets": ("Datasets uit de catalogus", "Datasets of the catalogue"),
+    "algorithm_edit.datasets.hint": (
+        "De datasets die het algoritme gebruikt. Houd Ctrl (of Cmd) ingedrukt om er meer te kiezen.",
+        "The datasets the algorithm uses. Hold Ctrl (or Cmd) to choose more than one.",
+    ),
+    "algorithm_edit.reason": ("Reden van de wijziging", "Reason for the change"),
+    "algorithm_edit.reason.hint": (
+        "Komt in de versiegeschiedenis, zichtbaar voor iedereen.",
+        "Goes into the version history, visible to everyone.",
+    ),
+    "algorithm_edit.submit": ("Wijziging opslaan", "Save the change"),
+    "algorithm_edit.cancel": ("Annuleren", "Cancel"),
+    "dataset.algorithms": ("Algoritmes die deze dataset gebruiken", "Algorithms that use this dataset"),
+    "dataset.algorithms.none": (
+        "Geen algoritme in het register gebruikt deze dataset.",
+        "No algorithm in the register uses this dataset.",
+    ),
 }
 
 THEMES: dict[str, tuple[str, str]] = {
