@@ -112,7 +112,7 @@ class Platform:
             p_percent=settings.disclosure_p_percent,
         )
         # the algorithm register (docs/register.md): edited through the policy, linked to the catalogue
-        self.algorithms = AlgorithmRegister(self.metastore, self.audit, self.policy, self.catalog)
+        self.algorithms = AlgorithmRegister(self.metastore, self.audit, self.policy, self.catalog, self.opgaven)
 
     # -- lifecycle -------------------------------------------------------------------------
     def recover(self) -> list[RecoveryReport]:

@@ -265,3 +265,24 @@ def test_datasets_the_caller_may_not_see_are_counted_not_named(client: TestClien
         "authorization": "Bearer " + demo_platform.identity.create_token("dora", "all", every_scope, by="dora").secret
     }
     assert DEMO_WMO in client.get(f"/api/v1/algorithms/{entry.json()['id']}/history", headers=full).text
+
+
+def test_an_entry_links_to_opgaven_by_number(client: TestClient, demo_platform: Platform) -> None:
+    headers = token(demo_platform, "dora")
+    opgave = min(demo_platform.opgaven.list(), key=lambda o: o.id)
+    created = client.post(
+        "/api/v1/algorithms", json={"fields": valid_fields(), "opgaven": [opgave.id]}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+    entry_id = created.json()["id"]
+    assert client.get(f"/api/v1/algorithms/{entry_id}").json()["opgaven"] == [opgave.id]
+    refused = client.put(
+        f"/api/v1/algorithms/{entry_id}", json={"fields": {}, "reason": "x", "opgaven": [999]}, headers=headers
+    )
+    assert refused.status_code == 422 and refused.json()["detail"].startswith("opgaven: no opgave 999")
+    unlinked = client.put(
+        f"/api/v1/algorithms/{entry_id}", json={"fields": {}, "reason": "Losgekoppeld.", "opgaven": []}, headers=headers
+    )
+    assert unlinked.status_code == 200 and unlinked.json()["opgaven"] == []
+    newest = client.get(f"/api/v1/algorithms/{entry_id}/history").json()["versions"][0]
+    assert newest["changes"] == [{"field": "opgaven", "old": [opgave.id], "new": []}]

@@ -363,3 +363,49 @@ def test_every_register_page_renders_in_both_languages(client: TestClient, demo_
         response = client.get(path, params={"lang": lang}, headers=HTML)
         assert response.status_code == 200, path
         assert f'<html lang="{lang}">' in response.text
+
+
+def test_dora_links_an_opgave_that_its_viewers_may_open_and_the_public_sees_as_a_number(
+    client: TestClient, demo_platform: Platform
+) -> None:
+    entry = den_haag(demo_platform)[0]
+    opgave = min(demo_platform.opgaven.list(), key=lambda o: o.id)
+    switch_user(client, "dora")
+    form = client.get(f"/algoritmes/{entry.id}/edit", headers=HTML).text
+    assert 'name="opgaven"' in form and nl("algorithm_edit.opgaven.hint")[:40] in form
+    bad = post_edit(client, str(entry.id), form_data(entry.fields, reason="Gekoppeld.", opgaven="1, twee"))
+    assert bad.status_code == 422
+    assert "opgaven: &#39;twee&#39; is not an opgave number" in bad.text and 'value="1, twee"' in bad.text
+    assert demo_platform.algorithms.get(entry.id) == entry  # nothing changed
+    saved = post_edit(client, str(entry.id), form_data(entry.fields, reason="Gekoppeld.", opgaven=f"#{opgave.id}"))
+    assert saved.status_code == 303, text_of(saved.text)[:500]
+    assert demo_platform.algorithms.get(entry.id).opgaven == [opgave.id]
+
+    page = client.get(f"/algoritmes/{entry.id}", headers=HTML).text  # dora may edit, not see the opgave
+    section = page.split('<section id="opgaven"', 1)[1].split("</section>", 1)[0]
+    assert "/opgaven/" not in section and opgave.title not in page
+    history = page.split('<section id="history"', 1)[1]
+    assert nl("algorithm.opgaven") in text_of(history.split("</li>", 1)[0])
+    switch_user(client, "bart")  # the governance board may view every opgave
+    page = client.get(f"/algoritmes/{entry.id}", headers=HTML).text
+    section = page.split('<section id="opgaven"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/opgaven/{opgave.id}"' in section and opgave.title in text_of(section)
+
+    client.cookies.clear()  # the public: the number, not the title or a link
+    public = client.get(f"/algoritmes/{entry.id}", headers=HTML).text
+    section = public.split('<section id="opgaven"', 1)[1].split("</section>", 1)[0]
+    assert nl("algorithm.opgaven.number", number=opgave.id) in text_of(section)
+    assert "/opgaven/" not in section and opgave.title not in public
+    assert nl("algorithm.opgaven.staff") in text_of(section)
+
+
+def test_the_opgave_page_lists_the_algorithms_linked_to_it(client: TestClient, demo_platform: Platform) -> None:
+    entry = den_haag(demo_platform)[0]
+    opgave = min(demo_platform.opgaven.list(), key=lambda o: o.id)
+    demo_platform.algorithms.update(
+        demo_platform.identity.actor_for("dora"), entry.id, {}, reason="Gekoppeld.", opgaven=[opgave.id]
+    )
+    switch_user(client, "bart")
+    page = client.get(f"/opgaven/{opgave.id}", headers=HTML).text
+    section = page.split('<section id="algorithms"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/algoritmes/{entry.id}"' in section and entry.name in text_of(section)

@@ -17,6 +17,7 @@ from stadsdata.metastore.models import RegisterEntryRow, RegisterLinkRow, Regist
 from stadsdata.metastore.store import Metastore
 
 DATASET = "dataset"  # the link kind of a catalogue dataset
+OPGAVE = "opgave"  # the link kind of an opgave (its number, as text)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from stadsdata.core.policy import AccessPolicy
 from stadsdata.errors import NotFoundError, RegisterError
 from stadsdata.governance.audit import AuditLog
 from stadsdata.governance.enforce import enforce
+from stadsdata.governance.opgaven import Opgaven
 from stadsdata.metastore import Metastore
-from stadsdata.metastore.register_store import DATASET, EntryRecord, EntryWrite, RegisterStore
+from stadsdata.metastore.register_store import DATASET, OPGAVE, EntryRecord, EntryWrite, RegisterStore
 from stadsdata.register import export as export_format
 from stadsdata.register.mapping import map_2022, order, slug
 from stadsdata.register.search import search as search_entries
@@ -49,6 +50,7 @@ class AlgorithmEntry:
     datasets: list[str]
     problems: list[FieldProblem]
     source: str  # import-2022, import-export, portal, api, model
+    opgaven: list[int] = field(default_factory=list)  # the opgaven (analysis projects) it is linked to
 
     @property
     def name(self) -> str:
@@ -162,6 +164,7 @@ def _entry(record: EntryRecord) -> AlgorithmEntry:
         datasets=record.links.get(DATASET, []),
         problems=_problems(record.problems),
         source=record.source,
+        opgaven=sorted(int(o) for o in record.links.get(OPGAVE, [])),
     )
 
 
@@ -181,12 +184,15 @@ def _base(field_name: str) -> str:
 
 
 class AlgorithmRegister:
-    def __init__(self, metastore: Metastore, audit: AuditLog, policy: AccessPolicy, catalog: Catalog) -> None:
+    def __init__(
+        self, metastore: Metastore, audit: AuditLog, policy: AccessPolicy, catalog: Catalog, opgaven: Opgaven
+    ) -> None:
         self.store = RegisterStore(metastore)
         self.metastore = metastore
         self.audit = audit
         self.policy = policy
         self.catalog = catalog
+        self.opgaven = opgaven
 
     # -- reading -------------------------------------------------------------------------------
     def get(self, algorithm_id: str) -> AlgorithmEntry:
@@ -222,6 +228,9 @@ class AlgorithmRegister:
     def algorithms_using(self, dataset_id: str) -> list[AlgorithmEntry]:
         return [_entry(self.store.get(i)) for i in self.store.linked_to(DATASET, dataset_id)]
 
+    def algorithms_for_opgave(self, opgave_id: int) -> list[AlgorithmEntry]:
+        return [_entry(self.store.get(i)) for i in self.store.linked_to(OPGAVE, str(opgave_id))]
+
     # -- editing -------------------------------------------------------------------------------
     def create(
         self,
@@ -229,6 +238,7 @@ class AlgorithmRegister:
         fields: dict[str, Any],
         *,
         datasets: Sequence[str] = (),
+        opgaven: Sequence[int] = (),
         source: str = "portal",
     ) -> AlgorithmEntry:
         """A new entry. Asks the policy (``edit_register``); any problem against the standard, or an
@@ -241,14 +251,15 @@ class AlgorithmRegister:
         if problems:
             raise _refuse(problems)
         links = self._check_datasets(datasets)
+        linked_opgaven = self._check_opgaven(opgaven)
         by = actor.user or "anonymous"
-        record = self._add(new, links, source=source, by=by, reason="aangemaakt")
+        record = self._add(new, links, source=source, by=by, reason="aangemaakt", opgaven=linked_opgaven)
         self.audit.append(
             by,
             "algorithm_created",
             f"algorithm/{record.id}",
             "done",
-            detail={"fields": list(new), "datasets": links, "source": source},
+            detail={"fields": list(new), "datasets": links, "opgaven": linked_opgaven, "source": source},
         )
         return _entry(record)
 
@@ -260,6 +271,7 @@ class AlgorithmRegister:
         *,
         reason: str,
         datasets: Sequence[str] | None = None,
+        opgaven: Sequence[int] | None = None,
     ) -> AlgorithmEntry:
         """A new version with the given fields changed (an empty value clears a field); the other
         fields stay. Refused (RegisterError, nothing stored) when a changed field breaks the
@@ -274,8 +286,9 @@ class AlgorithmRegister:
         if blocking:
             raise _refuse(blocking)
         links = self._check_datasets(datasets) if datasets is not None else current.datasets
+        linked_opgaven = self._check_opgaven(opgaven) if opgaven is not None else current.opgaven
         by = actor.user or "anonymous"
-        updated = self._change(current, new, links, by=by, reason=reason)
+        updated = self._change(current, new, links, by=by, reason=reason, opgaven=linked_opgaven)
         if updated.version != current.version:
             changes = self.store.versions(current.id)[0].changes
             self.audit.append(
@@ -431,6 +444,21 @@ class AlgorithmRegister:
                 )
         return sorted(dict.fromkeys(datasets))
 
+    def _check_opgaven(self, opgaven: Sequence[int]) -> list[int]:
+        """Opgave numbers that exist (an ended or destroyed opgave is still a fact to link to)."""
+        numbers = []
+        for value in opgaven:
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                raise RegisterError(f"opgaven: {value!r} is not an opgave number; expected a whole number") from None
+            try:
+                self.opgaven.get(number)
+            except NotFoundError:
+                raise RegisterError(f"opgaven: no opgave {number}; see `stadsdata opgaven list`") from None
+            numbers.append(number)
+        return sorted(set(numbers))
+
     def _new_id(self, fields: dict[str, Any]) -> str:
         base = slug(f"{fields.get('organization', '')} {fields.get('name', '')}")[:MAX_ID].strip("-") or "algoritme"
         taken = self.store.ids()
@@ -440,9 +468,14 @@ class AlgorithmRegister:
             candidate = f"{base[: MAX_ID - len(str(n)) - 1].rstrip('-')}-{n}"
         return candidate
 
-    def _write(self, fields: dict[str, Any], links: list[str]) -> EntryWrite:
+    def _write(self, fields: dict[str, Any], links: list[str], opgaven: Sequence[int] = ()) -> EntryWrite:
         problems = [{"field": p.field, "message": p.message} for p in validate(fields)]
-        return EntryWrite(fields, problems, search_text(fields), {DATASET: links} if links else {})
+        kinds: dict[str, list[str]] = {}
+        if links:
+            kinds[DATASET] = links
+        if opgaven:
+            kinds[OPGAVE] = [str(o) for o in opgaven]
+        return EntryWrite(fields, problems, search_text(fields), kinds)
 
     def _add(
         self,
@@ -454,10 +487,11 @@ class AlgorithmRegister:
         reason: str,
         source_key: str | None = None,
         raw: dict[str, Any] | None = None,
+        opgaven: Sequence[int] = (),
     ) -> EntryRecord:
         return self.store.add(
             self._new_id(fields),
-            self._write(fields, links),
+            self._write(fields, links, opgaven),
             source=source,
             by=by,
             reason=reason,
@@ -474,15 +508,19 @@ class AlgorithmRegister:
         by: str,
         reason: str,
         raw: dict[str, Any] | None = None,
+        opgaven: Sequence[int] | None = None,
     ) -> AlgorithmEntry:
+        linked = list(current.opgaven if opgaven is None else opgaven)
         changes = _diff(current.fields, new)
         if links != current.datasets:
             changes["datasets"] = [current.datasets, links]
+        if linked != current.opgaven:
+            changes["opgaven"] = [current.opgaven, linked]
         if not changes:
             return current
         record = self.store.update(
             current.id,
-            self._write(new, links),
+            self._write(new, links, linked),
             changes,
             expected_version=current.version,
             by=by,

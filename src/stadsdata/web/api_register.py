@@ -87,6 +87,10 @@ class AlgorithmPublic(BaseModel):
     )
     datasets: list[str] = Field(description="Catalogue datasets the algorithm uses that you may see")
     datasets_not_shown: int = Field(description="Linked datasets you may not see (not named)")
+    opgaven: list[int] = Field(
+        description="Numbers of the opgaven (purpose-bound analysis projects) it is linked to; "
+        "an opgave's page is for staff who may view it"
+    )
     version: int = Field(description="The entry's version number (1 when created or imported)")
     created_at: dt.datetime = Field(description="When it was created or imported (UTC)")
     updated_at: dt.datetime = Field(description="Last change (UTC)")
@@ -97,7 +101,7 @@ class AlgorithmPublic(BaseModel):
 
 
 class ChangePublic(BaseModel):
-    field: str = Field(description="The v1.0 field (or `datasets`)")
+    field: str = Field(description="The v1.0 field (or `datasets`, `opgaven`)")
     old: Any = Field(description="The value before")
     new: Any = Field(description="The value after")
 
@@ -127,6 +131,7 @@ class AlgorithmCreate(BaseModel):
     datasets: list[Annotated[str, Field(max_length=TEXT)]] = Field(
         default=[], max_length=100, description="Catalogue dataset ids the algorithm uses"
     )
+    opgaven: list[int] = Field(default=[], max_length=100, description="Numbers of opgaven it is linked to")
 
 
 class AlgorithmUpdate(BaseModel):
@@ -136,6 +141,9 @@ class AlgorithmUpdate(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, description="Why it changes (shown in the history)")
     datasets: list[Annotated[str, Field(max_length=TEXT)]] | None = Field(
         default=None, max_length=100, description="Catalogue dataset ids; null: leave them as they are"
+    )
+    opgaven: list[int] | None = Field(
+        default=None, max_length=100, description="Numbers of opgaven; null: leave them as they are"
     )
 
 
@@ -163,6 +171,7 @@ def _public(request: Request, actor: Actor, entry: AlgorithmEntry) -> AlgorithmP
         fields={name: entry.fields.get(name, [] if f.type == "array" else "") for name, f in STANDARD.items()},
         datasets=shown,
         datasets_not_shown=len(entry.datasets) - len(shown),
+        opgaven=list(entry.opgaven),
         version=entry.version,
         created_at=entry.created_at,
         updated_at=entry.updated_at,
@@ -290,7 +299,9 @@ def algorithm_history(request: Request, actor: ApiActor, algorithm_id: str) -> A
 )
 def create_algorithm(request: Request, response: Response, actor: TokenActor, body: AlgorithmCreate) -> AlgorithmPublic:
     """A new entry (scope `edit_register`: data officers and the admin), version 1."""
-    entry = _platform(request).algorithms.create(actor, body.fields, datasets=body.datasets, source="api")
+    entry = _platform(request).algorithms.create(
+        actor, body.fields, datasets=body.datasets, opgaven=body.opgaven, source="api"
+    )
     response.headers["Location"] = f"/api/v1/algorithms/{entry.id}"
     response.headers["Cache-Control"] = PRIVATE
     return _public(request, actor, entry)
@@ -309,7 +320,7 @@ def update_algorithm(
     """The entry's fields as given (scope `edit_register`), with the reason; the change becomes a
     new version in its history."""
     entry = _platform(request).algorithms.update(
-        actor, algorithm_id, body.fields, reason=body.reason, datasets=body.datasets
+        actor, algorithm_id, body.fields, reason=body.reason, datasets=body.datasets, opgaven=body.opgaven
     )
     response.headers["Cache-Control"] = PRIVATE
     return _public(request, actor, entry)

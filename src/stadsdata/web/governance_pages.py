@@ -485,6 +485,7 @@ def _opgave_page(
         "opgave.html",
         {
             "opgave": shown,
+            "algorithms": platform.algorithms.algorithms_for_opgave(opgave_id),
             "rows": [
                 ColumnView(
                     c.dataset_id,

@@ -911,6 +911,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Er zijn geen datasets uit de catalogus aan gekoppeld.",
         "No datasets of the catalogue are linked to it.",
     ),
+    "algorithm.opgaven": ("Opgaven", "Analysis projects (opgaven)"),
+    "opgave.algorithms": ("Algoritmes uit het register", "Algorithms in the register"),
+    "algorithm.opgaven.intro": (
+        "Doelgebonden analyseprojecten van de gemeente waarin dit algoritme is ontwikkeld of getoetst.",
+        "The city's purpose-bound analysis projects in which this algorithm was developed or assessed.",
+    ),
+    "algorithm.opgaven.number": ("Opgave {number}", "Opgave {number}"),
+    "algorithm.opgaven.staff": (
+        "alleen zichtbaar voor medewerkers die deze opgave mogen inzien",
+        "only visible to staff who may view this opgave",
+    ),
     "algorithm.datasets.hidden": (
         "En {count} datasets die niet openbaar zijn.",
         "And {count} datasets that are not public.",
@@ -953,6 +964,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "algorithm_edit.datasets.hint": (
         "De datasets die het algoritme gebruikt. Houd Ctrl (of Cmd) ingedrukt om er meer te kiezen.",
         "The datasets the algorithm uses. Hold Ctrl (or Cmd) to choose more than one.",
+    ),
+    "algorithm_edit.opgaven": ("Opgaven", "Opgaven (analysis projects)"),
+    "algorithm_edit.opgaven.hint": (
+        "Nummers van de opgaven waarin het algoritme is ontwikkeld of getoetst, gescheiden door komma's "
+        "(bijvoorbeeld 1, 3). DPIA- en IAMA-verwijzingen horen bij Impacttoetsen hierboven.",
+        "Numbers of the opgaven in which the algorithm was developed or assessed, separated by commas "
+        "(for example 1, 3). DPIA and IAMA references belong under Impacttoetsen above.",
     ),
     "algorithm_edit.reason": ("Reden van de wijziging", "Reason for the change"),
     "algorithm_edit.reason.hint": (

@@ -29,7 +29,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from stadsdata.core.access import Action, Actor
-from stadsdata.errors import AccessDeniedError, RegisterError
+from stadsdata.errors import AccessDeniedError, NotFoundError, RegisterError
+from stadsdata.governance.opgaven import opgave_resource
 from stadsdata.platform import Platform
 from stadsdata.register.service import AlgorithmEntry, AlgorithmVersion
 from stadsdata.register.standard import STANDARD, FieldDef
@@ -113,10 +114,13 @@ async def algorithm_create(request: Request) -> Response:
     posted = await auth.checked_form(request)
     actor = auth.portal_actor(request)
     values, datasets, reason = _posted(posted)
+    opgaven_text = _opgaven_text(posted)
     try:
-        entry = _platform(request).algorithms.create(actor, _fields(values), datasets=datasets, source="portal")
+        entry = _platform(request).algorithms.create(
+            actor, _fields(values), datasets=datasets, opgaven=_opgave_numbers(opgaven_text), source="portal"
+        )
     except RegisterError as exc:
-        return _form(request, actor, None, values, datasets, reason, error=str(exc), status=422)
+        return _form(request, actor, None, values, datasets, reason, error=str(exc), status=422, opgaven=opgaven_text)
     return RedirectResponse(f"/algoritmes/{entry.id}?done=created", status_code=303)
 
 
@@ -130,6 +134,7 @@ def algorithm(request: Request, algorithm_id: str) -> Response:
     visible = {r.id: r for r in _visible(request)}
     linked = [visible[d] for d in entry.datasets if d in visible]
     done = request.query_params.get("done")
+    opgaven = [_opgave_view(platform, actor, number) for number in entry.opgaven]
     return _render(
         request,
         "algorithm.html",
@@ -139,6 +144,7 @@ def algorithm(request: Request, algorithm_id: str) -> Response:
             "problems": _problems(t, entry),
             "datasets": linked,
             "datasets_hidden": len(entry.datasets) - len(linked),
+            "opgaven": opgaven,
             "history": [_version_view(t, v, set(visible)) for v in platform.algorithms.history(entry.id)],
             "may_edit": _may_edit(request, actor),
             "done": done if done in DONE else None,
@@ -154,7 +160,8 @@ def algorithm_edit(request: Request, algorithm_id: str) -> Response:
     _require_edit(request, actor)
     entry = _platform(request).algorithms.get(algorithm_id)
     values = {name: _stored(field, entry.fields.get(name)) for name, field in STANDARD.items()}
-    return _form(request, actor, entry, values, list(entry.datasets), "", error=None)
+    opgaven = ", ".join(str(n) for n in entry.opgaven)
+    return _form(request, actor, entry, values, list(entry.datasets), "", error=None, opgaven=opgaven)
 
 
 @router.post("/algoritmes/{algorithm_id}/edit", response_class=HTMLResponse, name="register.edit.post")
@@ -168,13 +175,21 @@ async def algorithm_update(request: Request, algorithm_id: str) -> Response:
     visible = {r.id for r in _visible(request)}
     kept = [d for d in entry.datasets if d not in visible]
     datasets = [*datasets, *(d for d in kept if d not in datasets)]
+    opgaven_text = _opgaven_text(posted)
     try:
         if not reason:
             _require_edit(request, actor)  # a refusal first: nobody without the right learns more
             raise RegisterError("reason: say why the entry changes; it is shown in the version history")
-        register.update(actor, entry.id, _fields(values), reason=reason, datasets=datasets)
+        register.update(
+            actor,
+            entry.id,
+            _fields(values),
+            reason=reason,
+            datasets=datasets,
+            opgaven=_opgave_numbers(opgaven_text),
+        )
     except RegisterError as exc:
-        return _form(request, actor, entry, values, datasets, reason, error=str(exc), status=422)
+        return _form(request, actor, entry, values, datasets, reason, error=str(exc), status=422, opgaven=opgaven_text)
     return RedirectResponse(f"/algoritmes/{entry.id}?done=saved#history", status_code=303)
 
 
@@ -207,6 +222,7 @@ def _form(
     *,
     error: str | None,
     status: int = 200,
+    opgaven: str = "",
 ) -> Response:
     records = _visible(request)
     return _render(
@@ -216,6 +232,7 @@ def _form(
             "entry": entry,
             "form_fields": [_form_field(name, field, values.get(name)) for name, field in STANDARD.items()],
             "datasets": datasets,
+            "opgaven": opgaven,
             "catalogue": sorted(records, key=lambda r: r.id),
             "reason": reason,
             "error": error,
@@ -291,6 +308,44 @@ def _posted(posted: FormData) -> tuple[dict[str, Any], list[str], str]:
     return values, datasets, reason.replace("\r\n", "\n").strip()[:2000] if isinstance(reason, str) else ""
 
 
+def _opgaven_text(posted: FormData) -> str:
+    value = posted.get("opgaven")
+    return value.strip()[:500] if isinstance(value, str) else ""
+
+
+def _opgave_numbers(text: str) -> list[int]:
+    """``"3, 7"`` -> [3, 7]; anything else is refused naming the field."""
+    numbers = []
+    for part in text.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        cleaned = part.strip().removeprefix("#")
+        if not cleaned.isdigit():
+            raise RegisterError(
+                f"opgaven: {part.strip()!r} is not an opgave number; expected numbers separated by commas"
+            )
+        numbers.append(int(cleaned))
+    return numbers
+
+
+@dataclass(frozen=True)
+class OpgaveView:
+    number: int
+    title: str | None  # only for who may view the opgave
+    href: str | None
+
+
+def _opgave_view(platform: Any, actor: Actor, number: int) -> OpgaveView:
+    """An opgave linked to an entry: its number for everyone; its title and page for who may view it."""
+    try:
+        opgave = platform.opgaven.get(number)
+    except NotFoundError:
+        return OpgaveView(number, None, None)
+    if actor.is_staff and platform.policy.can(actor, Action.view_opgave, opgave_resource(opgave)).allowed:
+        return OpgaveView(number, opgave.title, f"/opgaven/{number}")
+    return OpgaveView(number, None, None)
+
+
 def _fields(values: dict[str, Any]) -> dict[str, Any]:
     """The form's values as the area takes them: grouping pairs as {title, link}."""
     out: dict[str, Any] = {}
@@ -310,7 +365,7 @@ def _error_field(error: str | None) -> str | None:
     """The form field a RegisterError names first (``goal: ...`` -> goal; grouping items
     ``lawful_basis_grouping[1].link: ...`` -> lawful_basis_grouping)."""
     match = re.match(r"([a-z_]+)", error or "")
-    if match and (match.group(1) in STANDARD or match.group(1) in ("datasets", "reason")):
+    if match and (match.group(1) in STANDARD or match.group(1) in ("datasets", "opgaven", "reason")):
         return match.group(1)
     return None
 
@@ -410,7 +465,8 @@ def _version_view(t: Translator, version: AlgorithmVersion, visible: set[str]) -
             if old == new:
                 continue
         field = STANDARD.get(name)
-        title = field.title if field else (t("algorithm.datasets") if name == "datasets" else name)
+        titles = {"datasets": t("algorithm.datasets"), "opgaven": t("algorithm.opgaven")}
+        title = field.title if field else titles.get(name, name)
         changes.append(ChangeView(name, title, _plain(old), _plain(new)))
     return VersionView(version.number, version.at, version.by, version.reason or "", changes)
 
