@@ -111,3 +111,17 @@ class RegisterError(StadsdataError):
     def __init__(self, message: str, problems: tuple[object, ...] | list[object] = ()) -> None:
         super().__init__(message)
         self.problems = list(problems)
+
+
+class IndicatorError(StadsdataError):
+    """An indicator definition (or themes.yaml) that cannot be used: one line naming the file, the
+    field and what was expected. The set loaded before stays in use."""
+
+    http_status = 422
+
+
+class ModelError(StadsdataError):
+    """A model cannot run on the data it was given (a dataset without a needed column, no usable
+    wijk): one line naming the dataset, the column and what was expected. Nothing is changed."""
+
+    http_status = 422

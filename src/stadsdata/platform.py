@@ -6,6 +6,7 @@ Nothing is created at import time. Every command and every test builds its own P
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,22 +19,26 @@ from stadsdata.core.contract import Contract, load_contract
 from stadsdata.core.identifiers import validate_dataset_id
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.engine import QueryResult, TableRef, TableStore, create_engine
-from stadsdata.errors import NotFoundError, SQLError
+from stadsdata.errors import IndicatorError, NotFoundError, SQLError
 from stadsdata.governance.audit import AuditLog, witness_path
 from stadsdata.governance.catalog_access import CatalogAccess, record_resource
 from stadsdata.governance.datashop import Datashop
 from stadsdata.governance.enforce import enforce
 from stadsdata.governance.identity import Identity
 from stadsdata.governance.opgaven import ColumnRequest, Opgaven, OpgaveRequest, dataset_resource
+from stadsdata.indicators import IndicatorService
 from stadsdata.ingest import IngestContext, Ingestor, IngestResult, RecoveryReport, recover
 from stadsdata.metastore import Metastore
 from stadsdata.metastore.contract_files import ContractFiles
 from stadsdata.metastore.opgaven_store import Opgave
 from stadsdata.metastore.records import DatasetRecord
+from stadsdata.models import Models, WmoForecast
 from stadsdata.opendata.aggregates import AggregatePublisher
 from stadsdata.register import REGISTER_2022, AlgorithmRegister, ImportReport
 from stadsdata.settings import Settings
 from stadsdata.workspaces.service import Workspaces
+
+log = logging.getLogger(__name__)
 
 DEMO_WMO = "wmo_clienten_synthetisch"
 #: Only ever used in a demo home: printed by `stadsdata demo`, documented in the README.
@@ -113,6 +118,22 @@ class Platform:
         )
         # the algorithm register (docs/register.md): edited through the policy, linked to the catalogue
         self.algorithms = AlgorithmRegister(self.metastore, self.audit, self.policy, self.catalog, self.opgaven)
+        # models (docs/wmo-forecast.md): read the catalogue, publish their output, register their card
+        self.models = Models(
+            wmo=WmoForecast(
+                self.catalog, self.ingestor, self.policy, self.audit, self.algorithms, staging=self.home / "staging"
+            )
+        )
+        # indicators (docs/indicators.md): definitions as files, computed into the dataset `indicatoren`
+        self.indicators = IndicatorService(
+            self.catalog,
+            self.ingestor,
+            self.engine,
+            self.policy,
+            self.audit,
+            folders=[demo.INDICATORS, self.home / "indicators"],
+            staging=self.home / "staging",
+        )
 
     # -- lifecycle -------------------------------------------------------------------------
     def recover(self) -> list[RecoveryReport]:
@@ -147,12 +168,29 @@ class Platform:
         like: str | None = None,
         title: str | None = None,
         actor: Actor | None = None,
+        recompute: bool = True,
     ) -> IngestResult:
+        """A delivery becomes a new version; when the dataset feeds the indicators (and
+        ``recompute``), they are recomputed (``details["indicators"]`` says what came of it)."""
         if actor is not None:
             resource = self._ingest_resource(actor, dataset_id, like)
             if resource is not None:
                 self._enforce(actor, Action.ingest, resource)
-        return self.ingestor.ingest(file, dataset_id, like=like, title=title)
+        result = self.ingestor.ingest(file, dataset_id, like=like, title=title)
+        if recompute:
+            self._recompute_indicators(result, by=actor.user if actor and actor.user else self.settings.user)
+        return result
+
+    def _recompute_indicators(self, result: IngestResult, *, by: str) -> None:
+        """The ingest stands whatever happens here: a refused definition file is noted, not raised."""
+        try:
+            report = self.indicators.after_ingest(result.dataset_id, by=by)
+        except IndicatorError as exc:
+            log.warning("indicators not recomputed after %s: %s", result.dataset_id, exc)
+            result.details["indicators"] = {"error": str(exc)}
+            return
+        if report is not None:
+            result.details["indicators"] = {"version": report.version, "changed": report.changed}
 
     def retry(self, delivery_id: int, *, actor: Actor | None = None) -> IngestResult:
         if actor is not None:
@@ -326,10 +364,11 @@ class Platform:
         for dataset_id in demo.DEMO_DATASETS:
             if not self.metastore.has_dataset(dataset_id):
                 self.register(demo.contract_path(dataset_id))
-            result = self.ingest(demo.data_path(dataset_id), dataset_id)
+            result = self.ingest(demo.data_path(dataset_id), dataset_id, recompute=False)
             results.append(result)
             if on_loaded:
                 on_loaded(result)
+        self.indicators.compute(by=self.settings.user)  # once, over every source just loaded
         if DEMO_WMO in demo.DEMO_DATASETS and not self.opgaven.list():
             self.load_demo_governance()
         self.load_demo_register()

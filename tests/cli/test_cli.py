@@ -29,6 +29,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ):
         assert f"loaded {dataset}" in result.stdout
     assert "catalog list" in result.stdout  # where to look next
+    assert re.search(r"computed indicatoren +version 1: +[\d,]+ values", result.stdout)  # and the indicators
     return home
 
 
@@ -53,9 +54,12 @@ def test_sql_json_and_table(demo_home: Path) -> None:
 
 def test_catalog_commands(demo_home: Path) -> None:
     listed = stadsdata("catalog", "list", home=demo_home)
-    assert listed.returncode == 0 and "6 datasets" in listed.stdout  # the staff catalogue: vertrouwelijk included
+    shipped = len(demo.DEMO_DATASETS) + 1  # and the computed indicator table (indicatoren)
+    assert listed.returncode == 0 and f"{shipped} datasets" in listed.stdout  # staff catalogue: vertrouwelijk too
     found = stadsdata("catalog", "search", "wmo", home=demo_home)
-    assert "cbs_kwb_2019_den_haag" in found.stdout and "2 datasets match" in found.stdout  # and the Wmo register
+    for wmo in ("cbs_kwb_2019_den_haag", "wmo_hbh_gemeenten_2017_2019", "wmo_clienten_synthetisch"):
+        assert wmo in found.stdout  # the KWB 2019 (its Wmo columns), the Wmo panel and the Wmo register
+    assert re.search(r"\b\d+ datasets match", found.stdout)
     shown = stadsdata("catalog", "show", "cbs_kwb_2019_den_haag", home=demo_home)
     assert shown.returncode == 0
     for text in ("openbaar", "WmoClienten_89", "CC-BY-4.0", "Versions", "159"):

@@ -80,6 +80,9 @@ UNKNOWN_DATASET = "kwb_onbekend"
 UNKNOWN_ID = 99999
 PASSWORD = "correct horse battery staple"
 RUNNER = CliRunner()
+WMO_SOURCES = ("cbs_kwb_2017_nl", "cbs_kwb_2019_den_haag", "cbs_kwb_2021_den_haag", "wmo_hbh_gemeenten_2017_2019")
+#: what `models wmo train|forecast` ask about: ingest on the model's open output (its generated contract)
+WMO_PROGNOSE = DatasetResource("wmo_prognose", "openbaar", "Dienst Onderwijs, Cultuur en Welzijn (OCW)")
 
 
 def dataset_of(classification: str) -> str:
@@ -209,6 +212,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         with pytest.raises(QuarantinedError):
             p.ingest(files["negative"], "kwb_intern")
         world.spare_quarantine = p.metastore.list_deliveries("kwb_intern")[-1].id
+        for source in WMO_SOURCES:  # what `models wmo train|forecast` read (real CBS data, openbaar)
+            p.register(demo.contract_path(source))
+            p.ingestor.ingest(demo.data_path(source), source)
 
         identity = p.identity
         roles: dict[str, list[tuple[Role, str | None]]] = {
@@ -645,6 +651,18 @@ def a_user(action: Action | None) -> Callable[[World, str], Expect]:
     return expect
 
 
+def dataset_action(action: Action, subject: DatasetResource) -> Callable[[World, str], Expect]:
+    """The policy's answer on a dataset the command writes (not one of the test datasets)."""
+
+    def expect(world: World, persona: str) -> Expect:
+        decision = POLICY.can(world.actors[persona], action, subject)
+        if decision.allowed:
+            return Expect("ok")
+        return Expect("denied", f"{action.value} on dataset:{subject.id}: {decision.reason}")
+
+    return expect
+
+
 def always(world: World, persona: str) -> Expect:
     return Expect("ok")
 
@@ -702,6 +720,18 @@ def _user(world: World, persona: str) -> str:
 
 def _deadline() -> str:
     return (dt.date.today() + dt.timedelta(days=10)).isoformat()
+
+
+#: What `indicators compute` asks about: ingest on the open indicator dataset it writes (its
+#: generated contract's classification and dienst, the same as the KWB contract's).
+INDICATORS = DatasetResource("indicatoren", "openbaar", DIENST)
+
+
+def _computes_indicators(world: World, persona: str) -> Expect:
+    decision = POLICY.can(world.actors[persona], Action.ingest, INDICATORS)
+    if decision.allowed:
+        return Expect("ok")
+    return Expect("denied", f"ingest on dataset:indicatoren: {decision.reason}")
 
 
 GOVERNANCE_COMMANDS = [
@@ -778,6 +808,24 @@ GOVERNANCE_COMMANDS = [
         lambda w, p: ["register", "import"],
         platform_action(Action.edit_register, "algorithm_register"),
         " entries: ",
+    ),
+    _g(
+        "indicators compute",
+        lambda w, p: ["indicators", "compute"],
+        lambda w, p: _computes_indicators(w, p),
+        "indicatoren: ",
+    ),
+    _g(
+        "models wmo train",
+        lambda w, p: ["models", "wmo", "train"],
+        dataset_action(Action.ingest, WMO_PROGNOSE),
+        "register: ",
+    ),
+    _g(
+        "models wmo forecast",
+        lambda w, p: ["models", "wmo", "forecast"],
+        dataset_action(Action.ingest, WMO_PROGNOSE),
+        "wmo_prognose: version ",
     ),
     _g(
         "audit verify",
@@ -867,6 +915,10 @@ NO_QUESTION = {
     "register list": "the algorithm register is public: it is published for everyone",
     "register show": "the algorithm register is public: it is published for everyone",
     "register export": "the algorithm register is public: it is published for everyone",
+    "models wmo evaluate": "shows aggregates of open data and writes nothing; a dataset that is not openbaar (--on) "
+    "needs its rows, asked through CatalogAccess",
+    "indicators list": "the indicator definitions are public: files shipped with the platform or the city's own",
+    "indicators show": "the indicator table is openbaar: its values are open data for everyone",
 }
 
 

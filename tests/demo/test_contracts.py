@@ -21,11 +21,15 @@ DATA = DEMO / "data"
 
 DATA_FILES = {
     "cbs_kwb_2019_den_haag": "kwb_2019_den_haag.csv",
+    "cbs_kwb_2021_den_haag": "kwb_2021_den_haag.csv",
     "cbs_kwb_2017_nl": "kwb_2017_nl_gwb_selectie.csv",
     "cbs_kwb_2019_gemeenten": "kwb_2019_gemeenten_bevolking.csv",
     "cbs_gemeenten_2024": "gemeenten_2024.geojson",
     "algoritmeregister_2022": "algoritmeregister_2022-12-08.json",
     "wmo_clienten_synthetisch": "wmo_clienten_synthetisch.csv",
+    "wmo_hbh_gemeenten_2017_2019": "wmo_hbh_gemeenten_2017_2019.csv",
+    "cbs_wijken_2019_den_haag": "cbs_wijken_2019_den_haag.geojson",
+    "cbs_buurten_2019_den_haag": "cbs_buurten_2019_den_haag.geojson",
 }
 
 CONTRACT_IDS = sorted(DATA_FILES)

@@ -224,6 +224,31 @@ ROUTES: dict[tuple[str, str], RouteCase | str] = {
         "api", f"/api/v1/algorithms/{ALGORITHM}/history", expect_ok
     ),
     ("GET", "/api/v1/algorithms/export"): RouteCase("api", "/api/v1/algorithms/export?format=csv", expect_ok),
+    # the indicators (issue #6): public pages, downloads, embeds and API, for everyone alike
+    ("GET", "/indicatoren"): RouteCase("portal", "/indicatoren", expect_ok),
+    ("GET", "/indicatoren/thema/{theme_id}"): RouteCase("portal", "/indicatoren/thema/zorg_en_welzijn", expect_ok),
+    ("GET", "/indicatoren/product/{product_id}"): RouteCase("portal", "/indicatoren/product/sociaal_domein", expect_ok),
+    ("GET", "/indicatoren/monitor/{monitor_id}"): RouteCase(
+        "portal", "/indicatoren/monitor/wmo_monitor_den_haag", expect_ok
+    ),
+    ("GET", "/indicatoren/regio/{code}"): RouteCase("portal", "/indicatoren/regio/GM0518", expect_ok),
+    ("GET", "/indicatoren/vergelijk"): RouteCase("portal", "/indicatoren/vergelijk?regio=GM0518", expect_ok),
+    ("GET", "/indicatoren/{indicator_id}"): RouteCase(
+        "portal", "/indicatoren/wmo_clienten_per_1000?niveau=wijk", expect_ok
+    ),
+    ("GET", "/indicatoren/download/{name}"): RouteCase(
+        "portal", "/indicatoren/download/vergelijking.csv?regio=GM0518", expect_ok
+    ),
+    ("GET", "/embed/{kind}"): RouteCase(
+        "portal", "/embed/kaart?indicator=wmo_clienten_per_1000&niveau=wijk&gemeente=GM0518", expect_ok
+    ),
+    ("GET", "/api/v1/indicators"): RouteCase("api", "/api/v1/indicators", expect_ok),
+    ("GET", "/api/v1/indicators/{indicator_id}"): RouteCase(
+        "api", "/api/v1/indicators/wmo_clienten_per_1000", expect_ok
+    ),
+    ("GET", "/api/v1/indicators/{indicator_id}/values"): RouteCase(
+        "api", "/api/v1/indicators/wmo_clienten_per_1000/values?region=GM0518", expect_ok
+    ),
     ("PUT", "/api/v1/algorithms/{algorithm_id}"): "tests/web/test_register_api.py (401 without a token, the "
     "policy's 403 for an analyst, 422 for an invalid entry, 200 and a new version for a data officer)",
 }

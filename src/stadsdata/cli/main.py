@@ -23,6 +23,8 @@ from rich.table import Table
 
 from stadsdata import demo as demo_data
 from stadsdata.cli.governance import audit_app, cli_actor, tokens_app, users_app
+from stadsdata.cli.indicators import indicators_app
+from stadsdata.cli.models import models_app
 from stadsdata.cli.opgaven import datashop_app, opgaven_app, workspace_app, workspaces_app
 from stadsdata.cli.output import err, kv_table, out, render_result, when
 from stadsdata.cli.publish import publish_app
@@ -58,6 +60,8 @@ app.add_typer(workspaces_app, name="workspaces")
 app.add_typer(datashop_app, name="datashop")
 app.add_typer(publish_app, name="publish")
 app.add_typer(register_app, name="register")
+app.add_typer(models_app, name="models")
+app.add_typer(indicators_app, name="indicators")
 
 DEMO_MARKER = ".stadsdata-demo"
 
@@ -522,6 +526,12 @@ def demo(
                 f"  ({r.details.get('dialect', r.details.get('format'))})"
             )
         )
+        if platform.metastore.has_dataset("indicatoren"):  # computed by load_demo from the datasets above
+            computed = platform.catalog.versions("indicatoren")[-1]
+            out.print(
+                f"  computed [bold]{'indicatoren':<24}[/] version {computed.number}: {computed.row_count:>6,} values"
+                f"  ({len(platform.indicators.definitions())} indicators; docs/indicators.md)"
+            )
         organisations = platform.algorithms.search(limit=0).facets.get("organization", [])
         den_haag = dict(organisations).get("Gemeente Den Haag", 0)
         total = platform.algorithms.count()
@@ -542,6 +552,7 @@ def demo(
         out.print(f"  stadsdata --home {platform.home} catalog show cbs_kwb_2019_den_haag")
         out.print(f'  stadsdata --home {platform.home} sql "select count(*) from cbs_kwb_2019_den_haag"')
         out.print(f'  stadsdata --home {platform.home} register list --organization "Gemeente Den Haag"')
+        out.print(f"  stadsdata --home {platform.home} indicators show wmo_clienten_per_1000 --region WK051802")
     if not no_serve:
         _serve(host, port)
 

@@ -250,6 +250,16 @@ class Engine(ABC):
     def query(self, sql: str, tables: dict[str, TableRef], *, limit: int | None = None) -> QueryResult:
         """Run one read-only SELECT over the named tables."""
 
+    def query_to_parquet(self, sql: str, tables: dict[str, TableRef], dest: Path) -> int:
+        """Run one read-only SELECT over the named tables and write its rows to the Parquet file
+        ``dest`` (for large derived tables, e.g. the indicators); returns the number of rows.
+        This default goes through ``query``; an engine overrides it to write without Python rows."""
+        import pyarrow.parquet as pq
+
+        table = self.query(sql, tables).to_arrow()
+        pq.write_table(table, dest)
+        return table.num_rows
+
     # -- workspaces --------------------------------------------------------------------------
     @abstractmethod
     def build_workspace(self, path: Path, tables: list[WorkspaceTable], key: bytes) -> list[dict[str, Any]]:

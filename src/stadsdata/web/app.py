@@ -7,7 +7,19 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from stadsdata import __version__
 from stadsdata.platform import Platform
-from stadsdata.web import api, api_governance, api_register, dcat, governance_pages, portal, problems, register_pages
+from stadsdata.web import (
+    api,
+    api_governance,
+    api_indicators,
+    api_register,
+    dcat,
+    frames,
+    governance_pages,
+    indicator_pages,
+    portal,
+    problems,
+    register_pages,
+)
 
 
 def create_app(platform: Platform) -> FastAPI:
@@ -23,12 +35,15 @@ def create_app(platform: Platform) -> FastAPI:
     )
     app.state.platform = platform
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(frames.FramePolicy)  # /embed/... may be framed by anyone, the rest by nobody
     problems.install(app)
     app.include_router(api.router)
     app.include_router(api_governance.router)
     app.include_router(api_register.router)
+    app.include_router(api_indicators.router)
     app.include_router(dcat.router)
     portal.install(app)
     governance_pages.install(app)
     register_pages.install(app)
+    indicator_pages.install(app)
     return app

@@ -1,0 +1,310 @@
+"""The Wmo forecast on the platform: reads the catalogue, writes ``wmo_prognose``, registers the
+model card. ``train`` fits, validates, publishes and registers; ``forecast`` fits and publishes;
+``evaluate`` only measures. Writes ask the policy for ``ingest`` on ``wmo_prognose``; reading a
+dataset that is not openbaar needs its rows (``CatalogAccess.rows``).
+
+The model is refitted from the catalogued data each time: it is small and deterministic (fixed
+seeds), so the same data give the same forecast byte for byte, and an unchanged forecast makes
+no new version. Its version is the model's version plus a fingerprint of the input versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from stadsdata.catalog import Catalog
+from stadsdata.core.access import Action, Actor
+from stadsdata.core.contract import parse_contract
+from stadsdata.core.policy import AccessPolicy
+from stadsdata.errors import ConflictError, ModelError, NotFoundError
+from stadsdata.governance.audit import AuditLog
+from stadsdata.governance.catalog_access import CatalogAccess, record_resource
+from stadsdata.governance.enforce import enforce
+from stadsdata.governance.opgaven import dataset_resource
+from stadsdata.ingest import Ingestor
+from stadsdata.models.wmo import data
+from stadsdata.models.wmo.contract import DATASET, ORIGIN, prognose_contract
+from stadsdata.models.wmo.evaluate import Evaluation, evaluate
+from stadsdata.models.wmo.forecast import forecast
+from stadsdata.models.wmo.projection import project
+from stadsdata.models.wmo.rates import RateModel, fit
+from stadsdata.register import AlgorithmEntry, AlgorithmRegister, ModelCard
+
+MODEL_NAME = "Wmo-prognose per wijk"
+MODEL_VERSION = "1.0"
+BASE = "cbs_kwb_2019_den_haag"  # wijken with Wmo clients and structure (the rate model's year)
+LATER = "cbs_kwb_2021_den_haag"  # population by age band, a later year (the projection's base)
+PANEL = "wmo_hbh_gemeenten_2017_2019"  # gemeente x year panel for the temporal backtest
+
+
+@dataclass(frozen=True)
+class Inputs:
+    base: str = BASE
+    later: str = LATER
+    panel: str = PANEL
+    base_year: int = 2019
+    later_year: int = 2021
+
+
+@dataclass(frozen=True)
+class Fitted:
+    inputs: Inputs
+    wijken: data.Wijken
+    later: pd.DataFrame
+    model: RateModel
+    forecast: pd.DataFrame
+    version: str
+
+
+@dataclass(frozen=True)
+class Published:
+    fitted: Fitted
+    version: int  # the platform version of wmo_prognose
+    new: bool  # False: the forecast was unchanged, no new version
+    evaluation: Evaluation | None = None
+    entry: AlgorithmEntry | None = None
+
+
+class WmoForecast:
+    def __init__(
+        self,
+        catalog: Catalog,
+        ingestor: Ingestor,
+        policy: AccessPolicy,
+        audit: AuditLog,
+        algorithms: AlgorithmRegister,
+        *,
+        staging: Path,
+    ) -> None:
+        self.catalog = catalog
+        self.metastore = catalog.metastore
+        self.ingestor = ingestor
+        self.policy = policy
+        self.audit = audit
+        self.algorithms = algorithms
+        self.access = CatalogAccess(catalog, policy, audit)
+        self.staging = staging
+
+    # -- reading -----------------------------------------------------------------------------
+    def table(self, dataset_id: str, actor: Actor | None = None) -> pd.DataFrame:
+        """The current version of a dataset as a DataFrame (with ``actor``: only when it may read
+        the rows; a dataset it may not see is an unknown one)."""
+        if actor is not None:
+            self.access.rows(actor, dataset_id)
+        if not self.metastore.has_dataset(dataset_id):
+            raise NotFoundError(f"dataset {dataset_id!r} not found; see `stadsdata catalog list`")
+        if self.metastore.get_dataset(dataset_id).current_version is None:
+            raise ModelError(f"{dataset_id}: no version yet; expected a loaded dataset")
+        return self.catalog.query(f'SELECT * FROM "{dataset_id}"').to_arrow().to_pandas()
+
+    def _fingerprint(self, inputs: Inputs) -> str:
+        parts = {"model": MODEL_VERSION}
+        for dataset_id in (inputs.base, inputs.later):
+            record = self.metastore.get_dataset(dataset_id)
+            version = self.metastore.get_version(dataset_id, record.current_version)
+            parts[dataset_id] = version.content_sha256
+        digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+        return f"{MODEL_VERSION}+{digest[:10]}"
+
+    def fit(self, inputs: Inputs = Inputs(), actor: Actor | None = None) -> Fitted:
+        wijken = data.wijken(inputs.base, self.table(inputs.base, actor))
+        later = data.later_population(inputs.later, self.table(inputs.later, actor))
+        missing = wijken.frame.index.difference(later.index)
+        if len(missing):
+            raise ModelError(
+                f"{inputs.later}: no row for wijk {missing[0]} of {inputs.base}; expected the same wijk codes"
+            )
+        model = fit(wijken.frame)
+        projection = project(
+            wijken.frame, later.loc[wijken.frame.index], start_year=inputs.base_year, end_year=inputs.later_year
+        )
+        return Fitted(
+            inputs, wijken, later, model, forecast(model, projection, wijken.frame, later), self._fingerprint(inputs)
+        )
+
+    def evaluate(self, inputs: Inputs = Inputs(), *, on: str | None = None, actor: Actor | None = None) -> Evaluation:
+        """The validation (docs/wmo-forecast.md); with ``on``: also the transfer to that KWB dataset."""
+        wijken = data.wijken(inputs.base, self.table(inputs.base, actor))
+        other = data.wijken(on, self.table(on, actor)) if on else None
+        panel = (inputs.panel, self.table(inputs.panel, actor)) if inputs.panel else None
+        return evaluate(wijken, panel, other)
+
+    # -- writing -----------------------------------------------------------------------------
+    def _ask(self, actor: Actor | None, contract: dict) -> None:  # type: ignore[type-arg]
+        if actor is None:
+            return
+        if self.metastore.has_dataset(DATASET):
+            resource = record_resource(self.metastore.get_dataset(DATASET))
+        else:
+            resource = dataset_resource(parse_contract(contract, source=f"generated contract of {DATASET}"))
+        enforce(self.policy, self.audit, actor, Action.ingest, resource, f"dataset:{DATASET}", purpose="Wmo forecast")
+
+    def _contract(self, fitted: Fitted) -> dict:  # type: ignore[type-arg]
+        years = sorted(int(y) for y in fitted.forecast["year"].unique())
+        city = fitted.forecast.loc[fitted.forecast["level"] == "gemeente", "code"].iloc[0]
+        sources = [fitted.inputs.base, fitted.inputs.later]
+        return prognose_contract(sources, fitted.inputs.later_year, years, city)
+
+    def _rows(self, fitted: Fitted) -> pd.DataFrame:
+        f = fitted.forecast
+        return pd.DataFrame(
+            {
+                "gebiedscode": f["code"],
+                "gebiedsniveau": f["level"],
+                "jaar": f["year"].astype("int64"),
+                "basisjaar": fitted.inputs.later_year,
+                "inwoners": f["population"],
+                "prognose": f["forecast"],
+                "ondergrens": f["lower"],
+                "bovengrens": f["upper"],
+                "per_1000_inwoners": f["per_1000"],
+                "modelversie": fitted.version,
+            }
+        )
+
+    def publish(self, fitted: Fitted, actor: Actor | None = None, *, asked: bool = False) -> Published:
+        """``wmo_prognose``: registered with its generated contract and lineage the first time;
+        a new version only when the forecast changed. ``asked``: the caller already asked the
+        policy for this actor (one question, one audit entry per command)."""
+        contract = self._contract(fitted)
+        if not asked:
+            self._ask(actor, contract)
+        exists = self.metastore.has_dataset(DATASET)
+        if exists:
+            retrieved = (self.metastore.get_dataset(DATASET).contract.get("source") or {}).get("retrieved_from", "")
+            if not str(retrieved).startswith(ORIGIN):
+                raise ConflictError(f"dataset {DATASET!r} already exists and is not the Wmo model's output")
+        self.staging.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.staging) as folder:
+            file = Path(folder) / f"{DATASET}.csv"
+            self._rows(fitted).to_csv(file, index=False, lineterminator="\n", float_format="%.1f")
+            sha = hashlib.sha256(file.read_bytes()).hexdigest()
+            if exists:
+                record = self.metastore.get_dataset(DATASET)
+                if record.current_version is not None:
+                    current = self.metastore.get_version(DATASET, record.current_version)
+                    if current.content_sha256 == sha:
+                        return Published(fitted, current.number, False)
+            else:
+                self.ingestor.register(parse_contract(contract, source=f"generated contract of {DATASET}"))
+                for source in (fitted.inputs.base, fitted.inputs.later):
+                    self.metastore.add_lineage(DATASET, source, "derived_from", note=f"Wmo model {MODEL_VERSION}")
+            result = self.ingestor.ingest(file, DATASET)
+        return Published(fitted, result.version, True)
+
+    def forecast(self, inputs: Inputs = Inputs(), actor: Actor | None = None) -> Published:
+        return self.publish(self.fit(inputs, actor), actor)
+
+    def train(
+        self,
+        inputs: Inputs = Inputs(),
+        actor: Actor | None = None,
+        *,
+        by: str = "system",
+        on_step: Callable[[str], None] | None = None,
+    ) -> Published:
+        """Fit, validate, publish ``wmo_prognose`` and register the model card with the measured
+        performance. ``on_step`` hears each step's name before it starts (for progress bars)."""
+        step = on_step or (lambda name: None)
+        step("fit the projection and the rate model")
+        fitted = self.fit(inputs, actor)
+        self._ask(actor, self._contract(fitted))  # before the evaluation: a refusal costs nothing
+        step("validate (leave-one-wijk-out, backtest)")
+        evaluation = self.evaluate(inputs, actor=actor)
+        step(f"publish {DATASET}")
+        published = self.publish(fitted, actor, asked=True)
+        step("register the model card")
+        data_used = [inputs.base, inputs.later, *([inputs.panel] if inputs.panel else []), DATASET]
+        entry = self.algorithms.register_model(model_card(evaluation, fitted, data_used), by=by)
+        return Published(fitted, published.version, published.new, evaluation, entry)
+
+
+def _nl(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def performance(evaluation: Evaluation) -> str:
+    """The measured figures, in Dutch, for the register."""
+    e = evaluation.loo_errors
+    parts = [
+        f"Leave-one-out-kruisvalidatie over {evaluation.included} wijken van Den Haag (2019), per 1.000 inwoners: "
+        f"gemiddelde absolute fout (MAE) {_nl(e.loc['model', 'mae'])}, MAPE {_nl(e.loc['model', 'mape'])}%; "
+        f"tegen het stadsgemiddelde MAE {_nl(e.loc['city_rate', 'mae'])} (MAPE {_nl(e.loc['city_rate', 'mape'])}%) "
+        f"en alleen het aandeel 65+ MAE {_nl(e.loc['share_65', 'mae'])} (MAPE {_nl(e.loc['share_65', 'mape'])}%). "
+        f"Het 90%-voorspelinterval bevat {_nl(evaluation.coverage, 0)}% van de waargenomen aantallen."
+    ]
+    f = evaluation.fairness
+    parts.append(
+        "Fout per inkomensgroep van de wijken (MAPE): "
+        + ", ".join(f"{g} {_nl(f.loc[(g, 'model'), 'mape'])}%" for g in ("laag", "midden", "hoog"))
+        + "."
+    )
+    b = evaluation.backtest
+    if b is not None:
+        s = b.summary
+        clean = "without the breaks"
+        breaks = b.table["break"] != ""
+        gap = (b.table.loc[breaks, "observed"] - b.table.loc[breaks, "same_as_2017"]).abs()
+        worst = [str(b.table.loc[c, "name"]) for c in gap.sort_values(ascending=False).index[:3]]
+        parts.append(
+            f"Terugtoets op gemeenteniveau (hulp bij het huishouden, fit {b.fit_year}, voorspelling {b.test_year}, "
+            f"{int(s.loc[(clean, 'model'), 'n'])} gemeenten zonder breuk): MAE {_nl(s.loc[(clean, 'model'), 'mae'])} "
+            f"per 1.000 tegen {_nl(s.loc[(clean, 'same_as_2017'), 'mae'])} voor 'gelijk aan {b.fit_year}': "
+            f"{'beter' if s.loc[(clean, 'model'), 'mae'] < s.loc[(clean, 'same_as_2017'), 'mae'] else 'slechter'} "
+            f"dan doortrekken. {int(breaks.sum())} gemeenten hebben een breuk in de reeks (grootste: "
+            + ", ".join(worst)
+            + "); die zijn apart genoemd, niet weggelaten."
+        )
+    return " ".join(parts)
+
+
+def model_card(evaluation: Evaluation, fitted: Fitted, data_used: list[str]) -> ModelCard:
+    ratios = fitted.model.rate_ratios()
+    strongest = ", ".join(f"{data.FEATURES_NL[name]} {_nl(row['rate_ratio'], 3)}" for name, row in ratios.iterrows())
+    years = sorted(int(y) for y in fitted.forecast["year"].unique())
+    return ModelCard(
+        name=MODEL_NAME,
+        description_short=(
+            f"Voorspelt het aantal Wmo-cliënten per wijk van Den Haag voor {years[0]}-{years[-1]}, met een "
+            "bandbreedte, uit de bevolkingsopbouw en de sociaal-economische opbouw van de wijk."
+        ),
+        purpose=(
+            "De vraag naar Wmo-voorzieningen per wijk vijf jaar vooruit inschatten, als onderbouwing van inkoop, "
+            "begroting en wijkgerichte planning. Alleen op wijkniveau (groepen), nooit voor besluiten over personen."
+        ),
+        data_used=data_used,
+        method=(
+            "Een bevolkingsprognose per wijk en leeftijdsgroep (eigen cohortroutine: doorschuiven tussen "
+            "leeftijdsgroepen plus de netto verandering per groep zoals waargenomen van 2019 naar 2021, met een lage "
+            "en hoge variant), en een Poisson-regressie (quasi-Poisson, statsmodels) van het aantal Wmo-cliënten per "
+            "wijk in 2019 met het aantal inwoners als blootstelling, op het aandeel 0-14 en 65+, "
+            "eenpersoonshuishoudens, inkomen per inwoner, huishoudens rond het sociaal minimum en bijstand. "
+            "Rate ratio's: "
+            f"{strongest}. De prognose is het model toegepast op de geprojecteerde opbouw, met een 90%-interval "
+            f"uit een parametrische bootstrap. Modelversie {fitted.version}. Zie docs/wmo-forecast.md."
+        ),
+        performance=performance(evaluation),
+        human_oversight=(
+            "Beleidsonderzoekers van OCW beoordelen elke nieuwe prognose en de validatie voordat die wordt gebruikt; "
+            "de uitkomst is een hulpmiddel bij planning en begroting, geen besluit. Er worden geen besluiten over "
+            "personen mee genomen: het model werkt op totalen per wijk en kent geen individuen."
+        ),
+        organization="Gemeente Den Haag",
+        contact_email="data@denhaag.nl",
+        lawful_basis="Wmo 2015, art. 2.1.2 (beleidsplan maatschappelijke ondersteuning)",
+        extra={
+            "risks": (
+                "Er is maar één jaar Wmo-gegevens per wijk (2019) en twee jaar bevolking (2019, 2021): de prognose "
+                "neemt aan dat de verbanden van 2019 blijven gelden en dat inkomen en uitkeringen gelijk blijven. "
+                "Veranderingen in beleid of registratie (zoals bij de huishoudelijke hulp in Den Haag na 2017) kan het "
+                "model niet zien. Wijken onder 1.000 inwoners of met een geheim aantal vallen erbuiten."
+            ),
+        },
+    )
