@@ -8,10 +8,12 @@ import csv
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from stadsdata import demo
 from stadsdata.indicators.model import Level
 from stadsdata.platform import Platform
+from stadsdata.web import create_app
 from tests.conftest import make_settings
 
 
@@ -174,3 +176,10 @@ def test_a_second_city_gets_values_with_no_code_change(tmp_path: Path) -> None:
         assert len(wijken) == sum(1 for r in utrecht if r[0].startswith("WK"))
         profile = platform.indicators.profile(wijken[0].code)
         assert profile and all(row.reference is None or row.reference.region == "GM0344" for row in profile)
+        # and the portal shows the new city's profile, with no code change
+        with TestClient(create_app(platform)) as client:
+            page = client.get("/indicatoren/regio/GM0344", headers={"accept": "text/html"})
+            assert page.status_code == 200
+            assert "Utrecht" in page.text and "343.038" in page.text
+            wijk = client.get(f"/indicatoren/regio/{wijken[0].code}", headers={"accept": "text/html"})
+            assert wijk.status_code == 200 and 'href="/indicatoren/regio/GM0344"' in wijk.text

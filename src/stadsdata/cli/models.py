@@ -50,7 +50,7 @@ def _frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
 def _city(published: Published) -> None:
     f = published.fitted.forecast
     city = f[f["level"] == "gemeente"][["code", "year", "population", "forecast", "lower", "upper", "per_1000"]]
-    out.print(_frame_table(city.reset_index(drop=True), "Wmo clients, city (sum of the included wijken), 90% interval"))
+    out.print(_frame_table(city.reset_index(drop=True), "Wmo clients, city (sum of the wijken forecast), 90% interval"))
     wijken = f[f["level"] == "wijk"]["code"].nunique()
     state = "a new version" if published.new else "unchanged, no new version"
     out.print(

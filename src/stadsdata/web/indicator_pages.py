@@ -276,7 +276,9 @@ def _map_level(service: Any, region: Region) -> tuple[Level | None, str | None]:
             return Level.wijk, region.code
         return Level.gemeente, None
     if region.level in (Level.wijk, Level.buurt):
-        return region.level, region.gemeente
+        if region.gemeente in {g.code for g in map_gemeenten(service, region.level)}:
+            return region.level, region.gemeente
+        return None, None  # no boundaries of this gemeente's wijken or buurten: no map
     return Level.gemeente, None
 
 

@@ -104,6 +104,14 @@ def prognose_contract(sources: list[str], base_year: int, years: list[int], city
                 "Forecast per 1,000.",
             ),
             _column("modelversie", "string", None, "Versie van het model en zijn invoer.", "Model and input version."),
+            _column(
+                "toelichting",
+                "string",
+                None,
+                "Leeg, of waarom de prognose van deze wijk onzeker is (een kleine wijk telt niet mee bij het schatten).",
+                "Empty, or why this wijk's forecast is uncertain (a small wijk is not used to fit the model).",
+                nullable=True,
+            ),
         ],
         "quality": [
             {"rule": "unique", "columns": ["gebiedscode", "jaar"], "severity": "blocking"},

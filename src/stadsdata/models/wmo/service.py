@@ -61,6 +61,7 @@ class Fitted:
     model: RateModel
     forecast: pd.DataFrame
     version: str
+    targets: data.Wijken | None = None  # the wijken forecast: every inhabited one with its features
 
 
 @dataclass(frozen=True)
@@ -114,20 +115,23 @@ class WmoForecast:
         return f"{MODEL_VERSION}+{digest[:10]}"
 
     def fit(self, inputs: Inputs = Inputs(), actor: Actor | None = None) -> Fitted:
-        wijken = data.wijken(inputs.base, self.table(inputs.base, actor))
+        table = self.table(inputs.base, actor)
+        wijken = data.wijken(inputs.base, table)
+        # the model is fitted on the wijken with a reliable rate; it forecasts every inhabited wijk
+        # whose structure is published (a small wijk's forecast is marked as uncertain)
+        targets = data.wijken(inputs.base, table, need_wmo=False, min_inhabitants=1)
         later = data.later_population(inputs.later, self.table(inputs.later, actor))
-        missing = wijken.frame.index.difference(later.index)
+        missing = targets.frame.index.difference(later.index)
         if len(missing):
             raise ModelError(
                 f"{inputs.later}: no row for wijk {missing[0]} of {inputs.base}; expected the same wijk codes"
             )
         model = fit(wijken.frame)
         projection = project(
-            wijken.frame, later.loc[wijken.frame.index], start_year=inputs.base_year, end_year=inputs.later_year
+            targets.frame, later.loc[targets.frame.index], start_year=inputs.base_year, end_year=inputs.later_year
         )
-        return Fitted(
-            inputs, wijken, later, model, forecast(model, projection, wijken.frame, later), self._fingerprint(inputs)
-        )
+        predicted = forecast(model, projection, targets.frame, later)
+        return Fitted(inputs, wijken, later, model, predicted, self._fingerprint(inputs), targets)
 
     def evaluate(self, inputs: Inputs = Inputs(), *, on: str | None = None, actor: Actor | None = None) -> Evaluation:
         """The validation (docs/wmo-forecast.md); with ``on``: also the transfer to that KWB dataset."""
@@ -166,6 +170,10 @@ class WmoForecast:
                 "bovengrens": f["upper"],
                 "per_1000_inwoners": f["per_1000"],
                 "modelversie": fitted.version,
+                "toelichting": [
+                    None if level != "wijk" or code in fitted.wijken.frame.index else UNCERTAIN
+                    for level, code in zip(f["level"], f["code"], strict=True)
+                ],
             }
         )
 
@@ -224,6 +232,12 @@ class WmoForecast:
         data_used = [inputs.base, inputs.later, *([inputs.panel] if inputs.panel else []), DATASET]
         entry = self.algorithms.register_model(model_card(evaluation, fitted, data_used), by=by)
         return Published(fitted, published.version, published.new, evaluation, entry)
+
+
+UNCERTAIN = (
+    f"Minder dan {data.MIN_INHABITANTS:,} inwoners (of het Wmo-aantal is geheim): de wijk telt niet mee bij het "
+    "schatten van het model en de prognose is onzeker."
+).replace(",", ".")
 
 
 def _nl(value: float, digits: int = 1) -> str:
