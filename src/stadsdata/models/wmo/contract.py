@@ -108,7 +108,8 @@ def prognose_contract(sources: list[str], base_year: int, years: list[int], city
                 "toelichting",
                 "string",
                 None,
-                "Leeg, of waarom de prognose van deze wijk onzeker is (een kleine wijk telt niet mee bij het schatten).",
+                "Leeg, of waarom de prognose van deze wijk onzeker is "
+                "(een kleine wijk telt niet mee bij het schatten).",
                 "Empty, or why this wijk's forecast is uncertain (a small wijk is not used to fit the model).",
                 nullable=True,
             ),
