@@ -16,7 +16,9 @@ import yaml
 from fastapi.testclient import TestClient
 
 from stadsdata import demo
-from stadsdata.core.contract import load_contract
+from stadsdata.core.contract import load_contract, parse_contract
+from stadsdata.indicators.compute import indicator_contract
+from stadsdata.indicators.sources import INDICATOR_DATASET
 from stadsdata.platform import Platform
 from stadsdata.web import create_app
 
@@ -52,9 +54,12 @@ def all_pages(client: TestClient, url: str) -> tuple[list[dict[str, Any]], list[
 def test_list_datasets_is_the_public_catalogue(client: TestClient) -> None:
     body = client.get("/api/v1/datasets").json()
     ids = {d["id"] for d in body["datasets"]}
-    public = {i for i in demo.DEMO_DATASETS if load_contract(demo.contract_path(i)).classification == "openbaar"}
+    contracts = {i: load_contract(demo.contract_path(i)) for i in demo.DEMO_DATASETS}
+    # and the indicator table the platform computes from them (a generated contract, not in demo/contracts)
+    contracts[INDICATOR_DATASET] = parse_contract(indicator_contract(), source="generated indicator contract")
+    public = {i for i, contract in contracts.items() if contract.classification == "openbaar"}
     assert ids == public and "wmo_clienten_synthetisch" not in ids  # the vertrouwelijk demo dataset is not listed
-    assert body["total"] == 5
+    assert INDICATOR_DATASET in ids and body["total"] == len(public) == 10
     kwb = next(d for d in body["datasets"] if d["id"] == KWB)
     assert kwb["rows"] == 159 and kwb["version"] == 1
     assert kwb["links"]["rows"] == f"http://testserver{ROWS}"
@@ -64,12 +69,15 @@ def test_list_datasets_is_the_public_catalogue(client: TestClient) -> None:
 
 def test_search_wmo_finds_den_haag_and_pages(client: TestClient) -> None:
     body = client.get("/api/v1/datasets", params={"q": "wmo"}).json()
-    assert [d["id"] for d in body["datasets"]][0] == KWB
+    # by relevance: the Wmo HbH panel (Wmo in its title), then Den Haag (Wmo columns)
+    assert [d["id"] for d in body["datasets"]] == ["wmo_hbh_gemeenten_2017_2019", KWB]
     page = client.get("/api/v1/datasets", params={"limit": 2}).json()
-    assert len(page["datasets"]) == 2 and page["total"] == 5
+    assert len(page["datasets"]) == 2 and page["total"] == 10
     assert page["next"].endswith("offset=2")
     spatial = client.get("/api/v1/datasets", params={"format": "GeoJSON"}).json()
-    assert [d["id"] for d in spatial["datasets"]] == [GEO]
+    assert sorted(d["id"] for d in spatial["datasets"]) == sorted(
+        [GEO, "cbs_wijken_2019_den_haag", "cbs_buurten_2019_den_haag"]
+    )
 
 
 def test_dataset_metadata_from_the_contract(client: TestClient) -> None:
@@ -417,7 +425,7 @@ def test_a_dataset_that_is_not_openbaar_does_not_exist(client: TestClient, tmp_p
     listing = client.get("/api/v1/datasets", params={"q": "kerncijfers"}).json()
     assert "kwb_intern" not in {d["id"] for d in listing["datasets"]}
     everything = client.get("/api/v1/datasets", params={"limit": 200}).json()
-    assert everything["total"] == 5
+    assert everything["total"] == 10
     assert {f["value"] for f in everything["facets"]["classification"]} == {"openbaar"}
 
 

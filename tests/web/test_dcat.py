@@ -29,6 +29,7 @@ from rdflib.namespace import RDF, SKOS
 
 from stadsdata import demo
 from stadsdata.core.contract import Contract, load_contract
+from stadsdata.indicators.sources import INDICATOR_DATASET
 from stadsdata.opendata import dcat
 from stadsdata.platform import Platform
 
@@ -129,6 +130,12 @@ def demo_contracts() -> dict[str, Contract]:
     return {dataset_id: load_contract(demo.contract_path(dataset_id)) for dataset_id in demo.DEMO_DATASETS}
 
 
+def loaded_contracts(platform: Platform) -> dict[str, Contract]:
+    """Every dataset of the loaded demo: the shipped contracts, and the indicator table's contract as the
+    platform registered it (generated when the indicators were computed, so not in demo/contracts)."""
+    return demo_contracts() | {INDICATOR_DATASET: platform.catalog.show(INDICATOR_DATASET).contract}
+
+
 # -- validation ----------------------------------------------------------------------------
 @pytest.mark.parametrize("path", SERIALIZATIONS)
 def test_conforms_to_the_dutch_mandatory_shapes(client: TestClient, path: str) -> None:
@@ -162,6 +169,11 @@ def test_recommended_shapes_give_only_the_known_warnings(client: TestClient, pat
     geojson = {d for d in distributions if str(d).endswith("/geojson")}
     json_pages = {d for d in distributions if str(d).endswith("/json")}
     expected = {(n, DCT.conformsTo) for n in datasets | distributions - geojson}
+    # and a documentation page for a dataset the platform computed itself (indicatoren): its
+    # contract names no external source page
+    undocumented = {n for n in datasets if (n, FOAF.page, None) not in graph}
+    assert {str(n).rsplit("/", 1)[-1] for n in undocumented} == {"indicatoren"}
+    expected |= {(n, FOAF.page) for n in undocumented}
     assert {(r["focus"], r["path"]) for r in found} == expected | {(n, DCAT.downloadURL) for n in json_pages}
 
 
@@ -191,9 +203,11 @@ def test_the_copied_shapes_are_unmodified() -> None:
 
 # -- content -------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", SERIALIZATIONS)
-def test_the_catalogue_describes_every_public_dataset_from_its_contract(client: TestClient, path: str) -> None:
+def test_the_catalogue_describes_every_public_dataset_from_its_contract(
+    client: TestClient, demo_platform: Platform, path: str
+) -> None:
     graph = fetch(client, path)
-    contracts = demo_contracts()
+    contracts = loaded_contracts(demo_platform)
     catalog = next(graph.subjects(RDF.type, DCAT.Catalog))
     assert catalog == URIRef("http://testserver/catalog")
     assert graph.value(catalog, DCT.publisher) == GEMEENTE_DEN_HAAG
@@ -202,6 +216,7 @@ def test_the_catalogue_describes_every_public_dataset_from_its_contract(client: 
     datasets = datasets_by_id(graph)
     assert sorted(datasets) == sorted(i for i, c in contracts.items() if c.classification == "openbaar")
     assert "wmo_clienten_synthetisch" in contracts and "wmo_clienten_synthetisch" not in datasets  # vertrouwelijk
+    assert INDICATOR_DATASET in datasets and len(datasets) == 10  # computed, openbaar
     assert set(graph.objects(catalog, DCAT.dataset)) == set(datasets.values())
     for dataset_id, node in datasets.items():
         contract = contracts[dataset_id]
@@ -212,7 +227,9 @@ def test_the_catalogue_describes_every_public_dataset_from_its_contract(client: 
         assert Literal(contract.description.nl.strip(), lang="nl") in set(graph.objects(node, DCT.description))
         assert graph.value(node, DCT.publisher) == GEMEENTE_DEN_HAAG
         assert graph.value(node, DCT.accessRights) == URIRef(EU + "access-right/PUBLIC")
-        assert graph.value(node, DCT.accrualPeriodicity) == URIRef(EU + "frequency/NEVER")
+        # the shipped demo files are never updated; the indicator table is recomputed when a source changes
+        frequency = {"never": "NEVER", "irregular": "IRREG"}[contract.update_frequency]
+        assert graph.value(node, DCT.accrualPeriodicity) == URIRef(EU + "frequency/" + frequency)
         assert graph.value(node, DCAT.landingPage) == URIRef(f"http://testserver/datasets/{dataset_id}")
         assert graph.value(node, DCT.language) == URIRef(EU + "language/NLD")
         assert {str(k) for k in graph.objects(node, DCAT.keyword)} == set(contract.keywords)
@@ -220,16 +237,26 @@ def test_the_catalogue_describes_every_public_dataset_from_its_contract(client: 
         eu_themes = {t.rsplit("/", 1)[1] for t in themes if t.startswith(EU + "data-theme/")}
         assert eu_themes and eu_themes <= EU_DATA_THEMES, themes
         contact = graph.value(node, DCAT.contactPoint)
-        assert graph.value(contact, VCARD.hasEmail) == URIRef(f"mailto:{contract.contact_email}")
+        if contract.contact_email:
+            assert graph.value(contact, VCARD.hasEmail) == URIRef(f"mailto:{contract.contact_email}")
+        else:  # the generated indicator contract names no mailbox: the municipality's website (docs/dcat.md)
+            assert dataset_id == INDICATOR_DATASET and graph.value(contact, VCARD.hasEmail) is None
+            assert graph.value(contact, VCARD.hasURL) == URIRef("https://www.denhaag.nl/")
         assert str(graph.value(contact, VCARD.fn)).endswith(contract.owner_dienst)
         period = graph.value(node, DCT.temporal)
-        assert graph.value(period, DCAT.startDate) == Literal(contract.temporal_coverage.start, datatype=XSD.date)
-        assert graph.value(period, DCAT.endDate) == Literal(contract.temporal_coverage.end, datatype=XSD.date)
+        coverage = contract.temporal_coverage
+        if coverage.start is None and coverage.end is None:  # only the indicator table: its years are in its rows
+            assert dataset_id == INDICATOR_DATASET and period is None
+        else:
+            assert graph.value(period, DCAT.startDate) == Literal(coverage.start, datatype=XSD.date)
+            assert graph.value(period, DCAT.endDate) == Literal(coverage.end, datatype=XSD.date)
         for stamp in (graph.value(node, DCT.issued), graph.value(node, DCT.modified)):
             assert isinstance(stamp, Literal) and stamp.datatype == XSD.dateTime
         assert graph.value(node, DCAT.version) == Literal("1")
         if contract.source and contract.source.url:
             assert graph.value(node, FOAF.page) == URIRef(contract.source.url)
+        else:
+            assert graph.value(node, FOAF.page) is None
 
     # spatial coverage: the TOOI gemeente for GM0518, the EU country for Nederland
     assert GEMEENTE_DEN_HAAG in set(graph.objects(datasets["cbs_kwb_2019_den_haag"], DCT.spatial))
@@ -237,9 +264,9 @@ def test_the_catalogue_describes_every_public_dataset_from_its_contract(client: 
 
 
 @pytest.mark.parametrize("path", SERIALIZATIONS)
-def test_a_distribution_per_download_format(client: TestClient, path: str) -> None:
+def test_a_distribution_per_download_format(client: TestClient, demo_platform: Platform, path: str) -> None:
     graph = fetch(client, path)
-    contracts = demo_contracts()
+    contracts = loaded_contracts(demo_platform)
     service = next(graph.subjects(RDF.type, DCAT.DataService))
     seen_by_id = {}
     for dataset_id, node in datasets_by_id(graph).items():
@@ -272,7 +299,12 @@ def test_a_distribution_per_download_format(client: TestClient, path: str) -> No
                 )
         assert seen == expected, dataset_id
         seen_by_id[dataset_id] = seen
-    assert [i for i, formats in seen_by_id.items() if "geojson" in formats] == ["cbs_gemeenten_2024"]
+    assert INDICATOR_DATASET in seen_by_id and len(seen_by_id) == 10
+    assert sorted(i for i, formats in seen_by_id.items() if "geojson" in formats) == [
+        "cbs_buurten_2019_den_haag",
+        "cbs_gemeenten_2024",
+        "cbs_wijken_2019_den_haag",
+    ]
 
 
 def test_the_data_service_is_the_open_data_api(client: TestClient) -> None:
@@ -353,8 +385,9 @@ def test_each_dataset_has_its_current_quality_score_as_a_dqv_measurement(
 def test_every_access_and_download_url_answers(client: TestClient) -> None:
     graph = fetch(client, "/catalog.ttl")
     urls = sorted({str(u) for u in graph.objects(None, DCAT.accessURL)})
-    assert len(urls) == 5 * 4 + 1
-    assert len(set(graph.objects(None, DCAT.downloadURL))) == 5 * 3 + 1
+    # 10 public datasets (9 demo, indicatoren) in json, csv, csv-excel and parquet; 3 also in GeoJSON
+    assert len(urls) == 10 * 4 + 3
+    assert len(set(graph.objects(None, DCAT.downloadURL))) == 10 * 3 + 3  # JSON is paged: no download URL
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, (url, response.text[:300])
@@ -377,10 +410,10 @@ def test_an_intern_dataset_is_neither_shown_nor_counted(
         body = client.get(path).text
         assert "bevolking_intern_2019" not in body and "Interne bevolkingstabel" not in body
         graph = fetch(client, path)
-        assert len(datasets_by_id(graph)) == 5
+        assert len(datasets_by_id(graph)) == 10
         service = next(graph.subjects(RDF.type, DCAT.DataService))
-        assert len(set(graph.objects(service, DCAT.servesDataset))) == 5
-        assert len(set(graph.subjects(RDF.type, DCAT.Distribution))) == 5 * 4 + 1
+        assert len(set(graph.objects(service, DCAT.servesDataset))) == 10
+        assert len(set(graph.subjects(RDF.type, DCAT.Distribution))) == 10 * 4 + 3
 
 
 def test_urls_follow_the_request_base_url(client: TestClient) -> None:
@@ -402,8 +435,8 @@ def test_conditional_get_and_the_catalogue_uri(client: TestClient) -> None:
 
 
 # -- the mapping tables, without the web ------------------------------------------------------
-def test_every_demo_theme_has_an_explicit_mapping() -> None:
-    for contract in demo_contracts().values():
+def test_every_demo_theme_has_an_explicit_mapping(demo_platform: Platform) -> None:
+    for contract in loaded_contracts(demo_platform).values():
         assert dcat.unmapped_themes(contract) == [], contract.id
 
 

@@ -20,14 +20,22 @@ import yaml
 from fastapi.testclient import TestClient
 
 from stadsdata import demo
-from stadsdata.core.contract import load_contract
+from stadsdata.core.contract import load_contract, parse_contract
 from stadsdata.errors import QuarantinedError
+from stadsdata.indicators.compute import indicator_contract
+from stadsdata.indicators.sources import INDICATOR_DATASET
 from stadsdata.platform import Platform
 from stadsdata.web import i18n, portal
 from stadsdata.web.quality_report import score_text
 
-#: The demo datasets the public may see (not the vertrouwelijk synthetic Wmo register).
-PUBLIC_DEMO = [i for i in demo.DEMO_DATASETS if load_contract(demo.contract_path(i)).classification == "openbaar"]
+#: Every dataset of the loaded demo: the shipped ones, and the indicator table the platform computes from
+#: them (its contract is generated, not shipped in demo/contracts).
+DEMO_CONTRACTS = {i: load_contract(demo.contract_path(i)) for i in demo.DEMO_DATASETS} | {
+    INDICATOR_DATASET: parse_contract(indicator_contract(), source="generated indicator contract")
+}
+#: The datasets the public may see (not the vertrouwelijk synthetic Wmo register).
+PUBLIC = [i for i, contract in DEMO_CONTRACTS.items() if contract.classification == "openbaar"]
+PUBLIC_DEMO = [i for i in PUBLIC if i in demo.DEMO_DATASETS]
 
 KWB = "cbs_kwb_2019_den_haag"
 TEMPLATES = Path(portal.__file__).parent / "templates"
@@ -107,7 +115,7 @@ def add_dataset(demo_platform: Platform, tmp_path: Path) -> Callable[..., str]:
 
 
 # -- home ------------------------------------------------------------------------------------
-def test_home_has_search_themes_with_counts_and_recent_datasets(client: TestClient) -> None:
+def test_home_has_search_themes_with_counts_and_recent_datasets(client: TestClient, demo_platform: Platform) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
@@ -118,15 +126,25 @@ def test_home_has_search_themes_with_counts_and_recent_datasets(client: TestClie
     assert '<label class="search-form__label" for="q">Zoek een dataset</label>' in page
     assert 'action="/datasets" method="get" role="search"' in page
     body = text(page)
-    assert "Zoek in 5 openbare datasets" in body
-    # Themes with the number of datasets: bevolking is in 3 contracts (KWB 2019 Den Haag, 2017 NL, 2019 gemeenten).
-    assert re.search(r'href="/datasets\?theme=bevolking">.*?Bevolking.*?3 datasets', page, re.S)
+    assert len(PUBLIC) == 10 and f"Zoek in {len(PUBLIC)} openbare datasets" in body
+    # Themes with the number of datasets: bevolking is in 8 contracts (KWB 2017 NL, 2019 Den Haag, 2019 gemeenten,
+    # 2021 Den Haag, Wmo HbH gemeenten, wijken and buurten 2019, indicatoren); geografie only in gemeenten 2024.
+    assert re.search(r'href="/datasets\?theme=bevolking">.*?Bevolking.*?8 datasets', page, re.S)
     assert re.search(r'href="/datasets\?theme=geografie">.*?Geografie.*?1 dataset<', page, re.S)
-    # Every public dataset is among the recently changed ones (there are five); the vertrouwelijk one is not.
-    for dataset_id in PUBLIC_DEMO:
-        assert f'href="/datasets/{dataset_id}"' in page
+    # The recently changed: the five public datasets loaded last, newest first (the computed indicatoren, then the
+    # demo files in reverse load order); the vertrouwelijk one is never among them.
+    loaded = {i: demo_platform.catalog.public_view(i).current.created_at for i in PUBLIC}  # type: ignore[union-attr]
+    recent = re.findall(r'href="/datasets/([a-z0-9_]+)"', page)
+    assert recent == sorted(PUBLIC, key=lambda i: loaded[i], reverse=True)[: portal.RECENT]
+    assert recent == [
+        INDICATOR_DATASET,
+        "cbs_buurten_2019_den_haag",
+        "cbs_wijken_2019_den_haag",
+        "wmo_hbh_gemeenten_2017_2019",
+        "algoritmeregister_2022",
+    ]
     assert "wmo_clienten_synthetisch" not in page
-    assert "Kerncijfers wijken en buurten 2019, Den Haag (CBS)" in body
+    assert "Grenzen en namen van de 44 wijken van Den Haag, 2019 (CBS, gegeneraliseerd)" in body
     for landmark in ("<header", "<nav", "<main", "<footer"):
         assert landmark in page
     assert 'href="/api/v1/docs"' in page and 'href="/catalog.ttl"' in page
@@ -141,7 +159,7 @@ def test_english_switch_sets_a_cookie_and_translates_ui_and_contract_texts(clien
     page = response.text
     assert '<html lang="en">' in page
     assert "Find and use the municipality's data" in text(page)
-    assert "Key figures for districts and neighbourhoods 2019, The Hague (CBS)" in text(page)
+    assert "Boundaries and names of the 44 districts of The Hague, 2019 (CBS, generalised)" in text(page)
     assert "Population" in text(page) and "Bevolking" not in text(page)
     # The cookie keeps English on the next page, without ?lang=.
     dataset = client.get(f"/datasets/{KWB}").text
@@ -163,32 +181,47 @@ def test_unknown_language_falls_back_to_dutch(client: TestClient) -> None:
 # -- search ----------------------------------------------------------------------------------
 def test_search_wmo_finds_the_den_haag_kwb_dataset_through_its_column(client: TestClient) -> None:
     page = client.get("/datasets", params={"q": "wmo"}).text
-    assert result_ids(page) == [KWB]
+    # the Wmo HbH panel too (Wmo in its title); by relevance
+    assert result_ids(page) == ["wmo_hbh_gemeenten_2017_2019", KWB]
     body = text(page)
     assert "Zoekresultaten voor ‘wmo’" in body
-    assert "1 dataset gevonden" in body
+    assert "2 datasets gevonden" in body
     assert "Gevonden in kolommen: WmoClienten_89, WmoClientenRelatief_90" in body
+    assert "Gevonden in kolommen: wmoclienten, wmoclientenper1000inwoners" in body
     assert 'value="wmo"' in page
 
 
 def test_search_without_query_lists_every_public_dataset_with_facet_counts(client: TestClient) -> None:
     page = client.get("/datasets").text
-    assert sorted(result_ids(page)) == sorted(PUBLIC_DEMO) and len(PUBLIC_DEMO) == len(demo.DEMO_DATASETS) - 1
-    assert "5 datasets gevonden" in text(page)
-    assert facet_counts(page, "theme")["bevolking"] == 3
-    assert facet_counts(page, "format") == {"CSV": 5, "JSON": 5, "Parquet": 5, "GeoJSON": 1}
-    assert facet_counts(page, "classification") == {"openbaar": 5}
-    assert facet_counts(page, "licence")["CC-BY-4.0"] == 4
+    assert sorted(result_ids(page)) == sorted(PUBLIC) and len(PUBLIC_DEMO) == len(demo.DEMO_DATASETS) - 1
+    assert PUBLIC == [*PUBLIC_DEMO, INDICATOR_DATASET]
+    assert "10 datasets gevonden" in text(page)
+    assert facet_counts(page, "theme")["bevolking"] == 8
+    # GeoJSON: gemeenten 2024, wijken and buurten 2019
+    assert facet_counts(page, "format") == {"CSV": 10, "JSON": 10, "Parquet": 10, "GeoJSON": 3}
+    assert facet_counts(page, "classification") == {"openbaar": 10}
+    assert facet_counts(page, "licence")["CC-BY-4.0"] == 9  # all but the algorithm register
     assert facet_counts(page, "dienst")["Bestuursdienst (BSD)"] >= 1
-    assert sum(facet_counts(page, "quality").values()) == 5 and facet_counts(page, "quality")["hoog"] >= 1
+    assert sum(facet_counts(page, "quality").values()) == 10 and facet_counts(page, "quality")["hoog"] >= 1
     for facet in ("Thema", "Dienst", "Classificatie", "Formaat", "Licentie", "Kwaliteit"):
         assert f">{facet}</h3>" in page
 
 
 def test_facets_filter_and_combine(client: TestClient) -> None:
     page = client.get("/datasets", params={"theme": "bevolking"}).text
-    assert sorted(result_ids(page)) == sorted(["cbs_kwb_2017_nl", "cbs_kwb_2019_gemeenten", KWB])
-    assert "3 datasets gevonden" in text(page)
+    assert sorted(result_ids(page)) == sorted(
+        [
+            "cbs_kwb_2017_nl",
+            "cbs_kwb_2019_gemeenten",
+            KWB,
+            "cbs_kwb_2021_den_haag",
+            "wmo_hbh_gemeenten_2017_2019",
+            "cbs_wijken_2019_den_haag",
+            "cbs_buurten_2019_den_haag",
+            INDICATOR_DATASET,
+        ]
+    )
+    assert "8 datasets gevonden" in text(page)
     # The selected value is marked (visibly and for screen readers) and its link removes it.
     assert re.search(
         r'<a class="facet__link facet__link--selected" href="/datasets" data-facet="theme" data-value="bevolking">',
@@ -198,9 +231,13 @@ def test_facets_filter_and_combine(client: TestClient) -> None:
     assert 'aria-label="Filter Thema: Bevolking verwijderen"' in page
     # Another facet narrows further; facet counts follow the other selections.
     both = client.get("/datasets", params={"theme": "bevolking", "q": "WK0518"}).text
-    assert result_ids(both) == [KWB]
+    assert sorted(result_ids(both)) == sorted([KWB, "cbs_kwb_2021_den_haag", "cbs_wijken_2019_den_haag"])
     spatial = client.get("/datasets", params={"format": "GeoJSON"}).text
-    assert result_ids(spatial) == ["cbs_gemeenten_2024"]
+    assert sorted(result_ids(spatial)) == [
+        "cbs_buurten_2019_den_haag",
+        "cbs_gemeenten_2024",
+        "cbs_wijken_2019_den_haag",
+    ]
     # Two values of one facet: either.
     either = client.get("/datasets", params=[("theme", "geografie"), ("theme", "digitalisering")]).text
     assert sorted(result_ids(either)) == ["algoritmeregister_2022", "cbs_gemeenten_2024"]
@@ -259,7 +296,7 @@ def test_bad_search_parameters_are_forgiven_not_errors(client: TestClient) -> No
     for params in ({"sort": "nonsense"}, {"page": "-3"}, {"page": "999999999999"}, {"colour": "red"}):
         response = client.get("/datasets", params=params)
         assert response.status_code == 200, params
-        assert len(result_ids(response.text)) == 5
+        assert len(result_ids(response.text)) == len(PUBLIC) == 10
     nothing = client.get("/datasets", params={"q": "zzzzqqq"})
     assert nothing.status_code == 200
     assert "Geen datasets gevonden." in text(nothing.text)
@@ -395,7 +432,7 @@ def test_dataset_page_in_english(client: TestClient) -> None:
 
 def test_every_demo_dataset_page_renders_in_both_languages(client: TestClient) -> None:
     assert client.get("/datasets/wmo_clienten_synthetisch").status_code == 404  # vertrouwelijk: no public page
-    for dataset_id in PUBLIC_DEMO:
+    for dataset_id in PUBLIC:
         for lang in i18n.LANGUAGES:
             response = client.get(f"/datasets/{dataset_id}", params={"lang": lang})
             assert response.status_code == 200, (dataset_id, lang)
@@ -466,7 +503,9 @@ def test_lineage_links_public_datasets_and_hides_others(
     assert 'href="/datasets/cbs_kwb_2017_nl"' in page
     assert "test_intern_bron" not in page
     downstream = client.get("/datasets/cbs_kwb_2017_nl").text
-    assert "Gebruikt door cbs_kwb_2019_den_haag" in text(downstream)
+    # and the indicator table, computed from it
+    assert "Gebruikt door indicatoren cbs_kwb_2019_den_haag" in text(downstream)
+    assert 'href="/datasets/cbs_kwb_2019_den_haag"' in downstream and 'href="/datasets/indicatoren"' in downstream
 
 
 # -- not found and not public ----------------------------------------------------------------
@@ -508,15 +547,15 @@ def test_a_dataset_that_is_not_openbaar_does_not_exist_in_the_portal(
     _assert_html_404(client.get(f"/datasets/{secret}"))
     _assert_html_404(client.get(f"/datasets/{secret}/versions/1"))
     search = client.get("/datasets", params={"q": "wmo"}).text
-    assert result_ids(search) == [KWB]
+    assert result_ids(search) == ["wmo_hbh_gemeenten_2017_2019", KWB]
     assert secret not in search
     everything = client.get("/datasets").text
-    assert len(result_ids(everything)) == 5
-    assert facet_counts(everything, "classification") == {"openbaar": 5}
+    assert len(result_ids(everything)) == 10
+    assert facet_counts(everything, "classification") == {"openbaar": 10}
     assert "intern" not in facet_counts(everything, "classification")
     home = client.get("/").text
-    assert "Zoek in 5 openbare datasets" in text(home)
-    assert re.search(r'theme=bevolking">.*?3 datasets', home, re.S)
+    assert "Zoek in 10 openbare datasets" in text(home)
+    assert re.search(r'theme=bevolking">.*?8 datasets', home, re.S)
 
 
 # -- static files and the i18n catalogue -------------------------------------------------------
@@ -635,16 +674,18 @@ def test_a_registered_dataset_without_a_version_still_has_a_page(
 
 def test_search_pages(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(portal, "PAGE_SIZE", 2)
-    first = client.get("/datasets", params={"sort": "title"}).text
-    second = client.get("/datasets", params={"sort": "title", "page": "2"}).text
-    last = client.get("/datasets", params={"sort": "title", "page": "3"}).text
-    ids = result_ids(first) + result_ids(second) + result_ids(last)
-    assert len(ids) == 5 and len(set(ids)) == 5
-    assert "Pagina 2 van 3" in text(second)
+    pages = [client.get("/datasets", params={"sort": "title", "page": str(n)}).text for n in range(1, 6)]
+    assert result_ids(client.get("/datasets", params={"sort": "title"}).text) == result_ids(pages[0])
+    ids = [i for page in pages for i in result_ids(page)]
+    assert [len(result_ids(page)) for page in pages] == [2, 2, 2, 2, 2]
+    assert len(ids) == 10 and sorted(ids) == sorted(PUBLIC)
+    second, last = pages[1], pages[-1]
+    assert "Pagina 2 van 5" in text(second)
     assert 'href="/datasets?sort=title" rel="prev"' in second
     assert 'href="/datasets?sort=title&amp;page=3" rel="next"' in second
+    assert 'rel="next"' not in last
     beyond = client.get("/datasets", params={"sort": "title", "page": "50"}).text
-    assert result_ids(beyond) == result_ids(last) and "Pagina 3 van 3" in text(beyond)
+    assert result_ids(beyond) == result_ids(last) and "Pagina 5 van 5" in text(beyond)
 
 
 # -- quality report and column profile ----------------------------------------------------------
