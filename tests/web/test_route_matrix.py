@@ -242,6 +242,10 @@ ROUTES: dict[tuple[str, str], RouteCase | str] = {
     ("GET", "/embed/{kind}"): RouteCase(
         "portal", "/embed/kaart?indicator=wmo_clienten_per_1000&niveau=wijk&gemeente=GM0518", expect_ok
     ),
+    # the Wmo forecast (issue #8): public, like the indicators (without wmo_prognose: the notice, 200)
+    ("GET", "/indicatoren/wmo-prognose"): RouteCase("portal", "/indicatoren/wmo-prognose", expect_ok),
+    ("GET", "/indicatoren/wmo-prognose/download/{name}"): "tests/web/test_wmo_pages.py (CSV of wmo_prognose, an "
+    "open dataset, for everyone alike; 404 before `stadsdata models wmo train`)",
     ("GET", "/api/v1/indicators"): RouteCase("api", "/api/v1/indicators", expect_ok),
     ("GET", "/api/v1/indicators/{indicator_id}"): RouteCase(
         "api", "/api/v1/indicators/wmo_clienten_per_1000", expect_ok

@@ -19,6 +19,7 @@ from stadsdata.web import (
     portal,
     problems,
     register_pages,
+    wmo_pages,
 )
 
 
@@ -45,5 +46,6 @@ def create_app(platform: Platform) -> FastAPI:
     portal.install(app)
     governance_pages.install(app)
     register_pages.install(app)
+    wmo_pages.install(app)  # before indicator_pages: its /indicatoren/{id} would take /indicatoren/wmo-prognose
     indicator_pages.install(app)
     return app

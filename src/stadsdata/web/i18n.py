@@ -1160,6 +1160,146 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ind.compare.focus": ("gekozen", "chosen"),
     "ind.compare.table": ("Vergelijking: {theme}", "Comparison: {theme}"),
     "ind.compare.charts": ("Per indicator", "Per indicator"),
+    # the Wmo forecast (issue #8): /indicatoren/wmo-prognose
+    "wmo.title": ("Wmo-prognose per wijk", "Wmo forecast per wijk"),
+    "wmo.eyebrow": ("Prognose · model", "Forecast · model"),
+    "wmo.lead": (
+        "Hoeveel inwoners van elke wijk krijgen de komende jaren hulp via de Wmo? Een schatting met een "
+        "onder- en bovengrens, per wijk en voor de hele stad.",
+        "How many residents of each wijk will receive support under the Wmo in the coming years? An estimate "
+        "with a lower and an upper bound, per wijk and for the whole city.",
+    ),
+    "wmo.to_monitor": ("Naar de Wmo-monitor (de cijfers van nu)", "To the Wmo monitor (the current figures)"),
+    "wmo.link": (
+        "Wmo-prognose per wijk: de verwachting voor de komende jaren",
+        "Wmo forecast per wijk: the coming years",
+    ),
+    "wmo.none.title": ("Er is nog geen Wmo-prognose.", "There is no Wmo forecast yet."),
+    "wmo.none.how": (
+        "De dataset wmo_prognose bestaat nog niet. Een beheerder maakt hem met dit commando:",
+        "The dataset wmo_prognose does not exist yet. An administrator makes it with this command:",
+    ),
+    "wmo.summary": ("{name} in het kort", "{name} at a glance"),
+    "wmo.summary.observed": ("Gemeten (CBS), de hele gemeente.", "Measured (CBS), the whole municipality."),
+    "wmo.uncertain": ("Onzekere prognose", "Uncertain forecast"),
+    "wmo.uncertain.list": (
+        "Onzekere prognose (de wijk telt niet mee bij het schatten van het model)",
+        "Uncertain forecast (the wijk is not used to fit the model)",
+    ),
+    "wmo.summary.growth": ("Verwachte groei van {first} tot {last}.", "Expected growth from {first} to {last}."),
+    "wmo.charts": ("Prognose per jaar", "Forecast per year"),
+    "wmo.chart.title": ("Wmo-cliënten in {name}: gemeten en verwacht", "Wmo clients in {name}: measured and expected"),
+    "wmo.chart.unit": ("aantal Wmo-cliënten", "number of Wmo clients"),
+    "wmo.chart.note": (
+        "De band is het 90%-voorspelinterval. Voor 2020 en 2021 zijn er geen Wmo-cijfers per wijk.",
+        "The band is the 90% prediction interval. There are no Wmo figures per wijk for 2020 and 2021.",
+    ),
+    "wmo.forecast": ("prognose", "forecast"),
+    "wmo.interval": ("90%-interval", "90% interval"),
+    "wmo.observed": ("gemeten", "measured"),
+    "wmo.choose": ("Kies een wijk", "Choose a wijk"),
+    "wmo.year": ("Jaar", "Year"),
+    "wmo.years.caption": ("Prognose per jaar voor {name}", "Forecast per year for {name}"),
+    "wmo.map.heading": ("Verwachte groei per wijk", "Expected growth per wijk"),
+    "wmo.map.hint": (
+        "Klik op een wijk om de prognose per jaar te zien. Grijs: voor deze wijk is er geen prognose.",
+        "Click a wijk to see its forecast per year. Grey: there is no forecast for this wijk.",
+    ),
+    "wmo.map.title": (
+        "Verwachte groei van het aantal Wmo-cliënten, {first}-{last}, {name}",
+        "Expected growth of the number of Wmo clients, {first}-{last}, {name}",
+    ),
+    "wmo.map.unit": ("groei {first}-{last} (%)", "growth {first}-{last} (%)"),
+    "wmo.no_growth": ("geen gepubliceerd aantal in 2019", "no published count in 2019"),
+    "wmo.map.missing": ("geen prognose", "no forecast"),
+    "wmo.not_modelled": (
+        "geen prognose (geen inwoners of geen cijfers van het CBS)",
+        "no forecast (no inhabitants or no CBS figures)",
+    ),
+    "wmo.table": ("Alle wijken in een tabel", "All wijken in one table"),
+    "wmo.table.caption": (
+        "Wmo-cliënten per wijk: 2019 en prognose {last}, {name}",
+        "Wmo clients per wijk: 2019 and forecast {last}, {name}",
+    ),
+    "wmo.col.clients": ("Wmo-cliënten", "Wmo clients"),
+    "wmo.col.forecast": ("Prognose", "Forecast"),
+    "wmo.col.lower": ("Ondergrens", "Lower bound"),
+    "wmo.col.upper": ("Bovengrens", "Upper bound"),
+    "wmo.col.growth": ("Groei", "Growth"),
+    "wmo.col.clients_in": ("Cliënten {year}", "Clients {year}"),
+    "wmo.col.rate_in": ("Per 1.000 inwoners {year}", "Per 1,000 inhabitants {year}"),
+    "wmo.col.in": ("{name} {year}", "{name} {year}"),
+    "wmo.col.growth_pct": ("Groei (%)", "Growth (%)"),
+    "wmo.col.per_1000": ("Per 1.000 inwoners", "Per 1,000 inhabitants"),
+    "wmo.csv.table": ("Tabel (CSV)", "Table (CSV)"),
+    "wmo.csv.years": ("Alle jaren per wijk (CSV)", "Every year per wijk (CSV)"),
+    "wmo.version": ("versie {version}, model {model}", "version {version}, model {model}"),
+    "wmo.method": ("Hoe werkt de prognose?", "How does the forecast work?"),
+    "wmo.b1.what.q": ("Wat doet het model?", "What does the model do?"),
+    "wmo.b1.what": (
+        "Het model schat hoeveel inwoners van elke wijk in de jaren {first} tot en met {last} hulp krijgen via de "
+        "Wmo, zoals huishoudelijke hulp, een rolstoel of begeleiding. "
+        "Het gaat om aantallen per wijk, nooit om personen.",
+        "The model estimates how many residents of each wijk will receive support under the Wmo in {first} to {last}, "
+        "such as household help, a wheelchair or guidance. It is about numbers per wijk, never about persons.",
+    ),
+    "wmo.b1.how.q": ("Hoe werkt het?", "How does it work?"),
+    "wmo.b1.how": (
+        "Eerst berekenen we hoeveel mensen er in elke wijk zullen wonen, per leeftijdsgroep. Dat doen we met de groei "
+        "die we zagen van 2019 naar 2021: mensen worden ouder en er komen mensen bij of gaan er weg. Daarna kijken we "
+        "hoe vaak mensen in een wijk Wmo-hulp hadden in 2019. Dat hangt samen met de opbouw van de wijk: in wijken met "
+        "meer ouderen en meer mensen in de bijstand is het gebruik hoger, in wijken met een hoger inkomen en meer "
+        "kinderen lager. Die verbanden passen we toe op de verwachte bevolking.",
+        "First we calculate how many people will live in each wijk, per age group, from the growth seen from 2019 to "
+        "2021: people grow older, and people arrive or leave. Then we look at how often people in a wijk had Wmo "
+        "support in 2019. That goes with the make-up of the wijk: more elderly people and more people on social "
+        "assistance mean more use; a higher income and more children mean less. We apply those relations to the "
+        "expected population.",
+    ),
+    "wmo.b1.sure.q": ("Hoe zeker is het?", "How certain is it?"),
+    "wmo.b1.sure": (
+        "Niet heel zeker, en dat laten we zien. Bij elke schatting staat een ondergrens en een bovengrens. De echte "
+        "uitkomst ligt naar verwachting in 9 van de 10 gevallen daartussen. Voor de hele stad loopt die marge in "
+        "{last} van {lower} tot {upper} cliënten.",
+        "Not very, and we show it. Every estimate has a lower and an upper bound; the real outcome is expected to lie "
+        "between them in 9 out of 10 cases. For the whole city the range in {last} runs from {lower} to {upper} "
+        "clients.",
+    ),
+    "wmo.b1.good.q": ("Hoe goed is het?", "How good is it?"),
+    "wmo.b1.good": (
+        "We hebben het model getest. Dit zijn de gemeten cijfers, zoals ze in het algoritmeregister staan:",
+        "We tested the model. These are the measured figures, as the algorithm register lists them (in Dutch):",
+    ),
+    "wmo.register": ("Het model in het algoritmeregister", "The model in the algorithm register"),
+    "wmo.no_card": (
+        "Het model staat nog niet in het algoritmeregister, dus de gemeten cijfers ontbreken nog. Dit commando "
+        "test het model en zet het in het register:",
+        "The model is not in the algorithm register yet, so the measured figures are missing. This command tests "
+        "the model and registers it:",
+    ),
+    "wmo.limits": ("Waarvoor wel en niet?", "What is it for, and what not?"),
+    "wmo.limits.persons": (
+        "Het model werkt op wijkniveau, niet voor besluiten over personen.",
+        "The model works at wijk level, not for decisions about persons.",
+    ),
+    "wmo.limits.small": (
+        "Wijken zonder inwoners of zonder cijfers van het CBS hebben geen prognose. Kleine wijken (minder dan 1.000 "
+        "inwoners) en wijken waarvan het CBS het aantal geheim houdt, tellen niet mee bij het schatten: hun "
+        "prognose is onzeker.",
+        "Wijken without inhabitants or without CBS figures have no forecast. Small wijken (fewer than 1,000 "
+        "inhabitants) and wijken whose count CBS keeps secret are not used to fit the model: their forecast is "
+        "uncertain.",
+    ),
+    "wmo.limits.assumptions": (
+        "Het model neemt aan dat de verbanden van 2019 blijven gelden, en dat inkomen en uitkeringen gelijk blijven.",
+        "The model assumes the relations of 2019 still hold, and that income and benefits stay the same.",
+    ),
+    "wmo.limits.policy": (
+        "Als de gemeente de hulp anders gaat regelen, kan het model dat niet voorzien. Beleidsmedewerkers kijken "
+        "altijd zelf naar de uitkomst.",
+        "When the municipality changes how support is provided, the model cannot foresee it. Policy staff always "
+        "review the outcome themselves.",
+    ),
     "dataset.algorithms": ("Algoritmes die deze dataset gebruiken", "Algorithms that use this dataset"),
     "dataset.algorithms.none": (
         "Geen algoritme in het register gebruikt deze dataset.",
