@@ -553,6 +553,7 @@ def demo(
         out.print(f'  stadsdata --home {platform.home} sql "select count(*) from cbs_kwb_2019_den_haag"')
         out.print(f'  stadsdata --home {platform.home} register list --organization "Gemeente Den Haag"')
         out.print(f"  stadsdata --home {platform.home} indicators show wmo_clienten_per_1000 --region WK051802")
+        out.print(f"  stadsdata --home {platform.home} models wmo train   # the Wmo forecast per wijk (about 20 s)")
     if not no_serve:
         _serve(host, port)
 
