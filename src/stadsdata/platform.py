@@ -359,7 +359,8 @@ class Platform:
 
     def load_demo(self, on_loaded=None) -> list[IngestResult]:  # type: ignore[no-untyped-def]
         """Register and load every demo dataset the repo ships: real data, plus the SYNTHETIC Wmo
-        register with the demo users and opgaven; then the real algorithm register (96 entries)."""
+        register with the demo users and opgaven; then the real algorithm register (96 entries) and
+        the models trained on the demo data (``load_demo_models``)."""
         results = []
         for dataset_id in demo.DEMO_DATASETS:
             if not self.metastore.has_dataset(dataset_id):
@@ -372,7 +373,13 @@ class Platform:
         if DEMO_WMO in demo.DEMO_DATASETS and not self.opgaven.list():
             self.load_demo_governance()
         self.load_demo_register()
+        self.load_demo_models()
         return results
+
+    def load_demo_models(self) -> None:
+        """Train the models on the demo data: each publishes its output dataset and registers its
+        model card in the algorithm register (docs/wmo-forecast.md)."""
+        self.models.wmo.train(by=self.settings.user)
 
     def load_demo_register(self) -> ImportReport:
         """The real 2022 Algoritmeregister export into the algorithm register (idempotent)."""

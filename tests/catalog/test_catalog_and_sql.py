@@ -7,11 +7,12 @@ import pytest
 from stadsdata import demo
 from stadsdata.errors import NotFoundError, SQLError
 from stadsdata.platform import Platform
+from tests.demo_expect import COMPUTED
 
 
 def test_demo_loads_every_shipped_dataset(demo_platform: Platform) -> None:
     ids = [d.id for d in demo_platform.catalog.list()]
-    assert ids == sorted([*demo.DEMO_DATASETS, "indicatoren"])  # and the indicators computed from them
+    assert ids == sorted([*demo.DEMO_DATASETS, *COMPUTED])  # and the datasets computed from them
     counts = {i: demo_platform.sql(f"select count(*) from {i}").rows[0][0] for i in ids}
     assert counts == {
         "algoritmeregister_2022": 96,
@@ -25,6 +26,7 @@ def test_demo_loads_every_shipped_dataset(demo_platform: Platform) -> None:
         "cbs_buurten_2019_den_haag": 114,
         "indicatoren": 263643,  # 45 indicators x every region and year that has their columns
         "wmo_clienten_synthetisch": 36830,  # vertrouwelijk: in the staff catalogue, never in the public one
+        "wmo_prognose": 44 * 5,  # 43 inhabited wijken and the city x 5 years
     }
 
 

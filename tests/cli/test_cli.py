@@ -13,6 +13,7 @@ import pytest
 
 from stadsdata import demo
 from tests.cli.run import stadsdata
+from tests.demo_expect import COMPUTED
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_sql_json_and_table(demo_home: Path) -> None:
 
 def test_catalog_commands(demo_home: Path) -> None:
     listed = stadsdata("catalog", "list", home=demo_home)
-    shipped = len(demo.DEMO_DATASETS) + 1  # and the computed indicator table (indicatoren)
+    shipped = len(demo.DEMO_DATASETS) + len(COMPUTED)  # and the computed ones (indicatoren, wmo_prognose, ...)
     assert listed.returncode == 0 and f"{shipped} datasets" in listed.stdout  # staff catalogue: vertrouwelijk too
     found = stadsdata("catalog", "search", "wmo", home=demo_home)
     for wmo in ("cbs_kwb_2019_den_haag", "wmo_hbh_gemeenten_2017_2019", "wmo_clienten_synthetisch"):

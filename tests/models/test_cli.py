@@ -28,7 +28,7 @@ def test_train_forecast_and_evaluate_with_a_report(wmo_platform: Platform, tmp_p
     trained = run(home, "models", "wmo", "train")
     assert trained.exit_code == 0, trained.output
     assert "Rate ratios (quasi-Poisson GLM)" in trained.output and "pct_65plus" in trained.output
-    assert "wmo_prognose: version 1 (a new version); 42 wijken x 5 years" in trained.output
+    assert "wmo_prognose: version 1 (a new version); 43 wijken x 5 years" in trained.output
     assert "register: gemeente-den-haag-wmo-prognose-per-wijk version 1" in trained.output
     again = run(home, "models", "wmo", "forecast")
     assert again.exit_code == 0 and "wmo_prognose: version 1 (unchanged, no new version)" in again.output

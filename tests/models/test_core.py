@@ -94,3 +94,32 @@ def test_the_forecast_has_five_years_and_bounds_around_it(base: data.Wijken, lat
     assert (city["lower"] > wijken.groupby("year")["lower"].sum()).all()  # drawn together: narrower than the sum
     again = forecast.forecast(model, proj, base.frame, later)
     pd.testing.assert_frame_equal(out, again)  # fixed seed: the same data give the same forecast
+
+
+def test_an_anchored_wijk_keeps_its_own_level_and_moves_with_the_model(base: data.Wijken, later: pd.DataFrame) -> None:
+    """With ``anchor`` a wijk's forecast starts from its own 2019 rate and moves by the change the GLM
+    expects from its projected structure; without it, it is the GLM rate of its structure."""
+    model = rates.fit(base.frame)
+    proj = projection.project(base.frame, later.loc[base.frame.index], start_year=2019, end_year=2021)
+    own = base.frame["wmo"] / base.frame["population"]
+    anchored = forecast.forecast(model, proj, base.frame, later, anchor=own)
+    plain = forecast.forecast(model, proj, base.frame, later)
+    first = {
+        name: f[(f["level"] == "wijk") & (f["year"] == 2022)].set_index("code")
+        for name, f in (("a", anchored), ("p", plain))
+    }
+    observed = 1000 * own
+    structure = 1000 * model.rate(base.frame)
+    # the anchored rate stays near the wijk's own (three years of ageing later), the plain one near the structure's
+    ratio = first["a"]["per_1000"] / observed
+    assert ratio.between(0.75, 1.25).all(), ratio.describe()
+    assert (first["a"]["per_1000"] - observed).abs().mean() < (first["p"]["per_1000"] - observed).abs().mean() / 2
+    # the change from 2019 is the model's in both: anchored / plain is the wijk's own rate over its structure rate
+    expected = (observed / structure).reindex(first["a"].index)
+    got = first["a"]["forecast"] / first["p"]["forecast"]
+    assert (got / expected).between(0.97, 1.03).all()  # whole clients: rounding
+    # a wijk without an own rate (not in anchor) gets the plain structure forecast
+    partial = forecast.forecast(model, proj, base.frame, later, anchor=own.drop(own.index[0]))
+    left = partial[(partial["code"] == own.index[0])].reset_index(drop=True)
+    same = ["code", "year", "population", "forecast", "per_1000"]  # the bounds: other random draws
+    pd.testing.assert_frame_equal(left[same], plain.loc[plain["code"] == own.index[0], same].reset_index(drop=True))

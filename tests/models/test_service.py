@@ -28,11 +28,16 @@ def test_train_publishes_wmo_prognose_with_lineage_and_registers_the_model(wmo_p
     assert upstream == {"cbs_kwb_2019_den_haag", "cbs_kwb_2021_den_haag"}
     rows = p.catalog.query(f'SELECT * FROM "{DATASET}" ORDER BY gebiedscode, jaar').to_arrow().to_pandas()
     wijken = rows[rows["gebiedsniveau"] == "wijk"]
-    # every inhabited wijk whose structure CBS publishes: 42 of 44 (WK051801 has no inhabitants;
-    # WK051843's social-minimum figure is secret); the 5 small ones are forecast but marked uncertain
-    assert wijken["gebiedscode"].nunique() == 42 and len(rows) == 43 * 5
+    # every inhabited wijk: 43 of 44 (WK051801 has no inhabitants); the 6 small ones are forecast but
+    # marked uncertain, and WK051843's secret social-minimum figure is filled with the median and said so
+    assert wijken["gebiedscode"].nunique() == 43 and len(rows) == 44 * 5
     uncertain = set(wijken.loc[wijken["toelichting"].notna(), "gebiedscode"])
-    assert uncertain == {"WK051806", "WK051810", "WK051824", "WK051835", "WK051841"}
+    assert uncertain == {"WK051806", "WK051810", "WK051824", "WK051835", "WK051841", "WK051843"}
+    note = wijken.loc[wijken["gebiedscode"] == "WK051843", "toelichting"].iloc[0]
+    assert note.endswith(
+        "CBS houdt het aandeel huishoudens rond het sociaal minimum geheim; de prognose gebruikt daarvoor de "
+        "mediaan van de andere wijken."
+    )
     fitted_on = set(p.models.wmo.fit().wijken.frame.index)
     assert len(fitted_on) == 37 and not uncertain & fitted_on
     assert rows.loc[rows["gebiedsniveau"] == "gemeente", "toelichting"].isna().all()
@@ -55,7 +60,16 @@ def test_train_publishes_wmo_prognose_with_lineage_and_registers_the_model(wmo_p
     listed = p.algorithms.search("Wmo-prognose").entries
     assert [e.id for e in listed] == [entry.id]
     assert "personen" in entry.fields["human_intervention"]
-    assert "Gemeten prestaties: Leave-one-out" in entry.fields["methods_and_models"]
+    assert "Gemeten prestaties: In gewone woorden: " in entry.fields["methods_and_models"]
+    assert "Technisch: Leave-one-out" in entry.fields["methods_and_models"]
+    # the plain summary tells the truth of the fairness check and the backtest, whichever way they went
+    plain = entry.fields["methods_and_models"].split("Technisch:")[0]
+    fairness = published.evaluation.fairness
+    low_is_worst = max(("laag", "midden", "hoog"), key=lambda g: fairness.loc[(g, "model"), "mape"]) == "laag"
+    assert ("Let op: voor wijken met lage inkomens" in plain) == low_is_worst
+    clean = published.evaluation.backtest.summary.xs("without the breaks", level="set")["mae"]
+    beats = clean["anchored"] < clean["same_as_2017"]  # measured: 3.1 against 3.7 per 1,000
+    assert ("niet beter dan aannemen dat alles gelijk blijft" in plain) == (not beats)
 
     again = p.models.wmo.train(by="tester")  # the same data: no new version, no new register version
     assert not again.new and again.version == 1 and p.metastore.get_dataset(DATASET).current_version == 1

@@ -11,18 +11,12 @@ import pytest
 import yaml
 
 from stadsdata import demo
-from stadsdata.core.contract import Classification, load_contract
 from stadsdata.opendata.search import SearchError, quality_bucket, search_datasets
 from stadsdata.platform import Platform
 from tests.conftest import make_settings
+from tests.demo_expect import PUBLIC, PUBLIC_DEMO
 
 GEMEENTEN = "cbs_kwb_2019_gemeenten"
-#: The demo datasets the public may see, in load order (not the vertrouwelijk synthetic Wmo register).
-PUBLIC_DEMO = [
-    i for i in demo.DEMO_DATASETS if load_contract(demo.contract_path(i)).classification == Classification.openbaar
-]
-#: What the public catalogue holds after the demo: those, and the indicator table computed from them (last).
-PUBLIC = [*PUBLIC_DEMO, "indicatoren"]
 GEOJSON = sorted(i for i in PUBLIC_DEMO if demo.DEMO_DATASETS[i].endswith(".geojson"))
 
 
@@ -65,7 +59,7 @@ def test_sort_by_title_and_updated(demo_platform: Platform) -> None:
     by_updated = search_datasets(demo_platform.catalog, sort="updated")
     stamps = [c.updated_at for c in by_updated.cards]
     assert stamps == sorted(stamps, reverse=True)
-    assert by_updated.cards[0].id == PUBLIC[-1]  # the demo loads in order, then computes the indicators
+    assert by_updated.cards[0].id == PUBLIC[-1]  # the demo loads in order, then computes (tests/demo_expect.py)
 
 
 def test_only_openbaar_is_seen_or_counted(demo_platform: Platform, tmp_path) -> None:  # type: ignore[no-untyped-def]

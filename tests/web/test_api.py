@@ -16,11 +16,11 @@ import yaml
 from fastapi.testclient import TestClient
 
 from stadsdata import demo
-from stadsdata.core.contract import load_contract, parse_contract
-from stadsdata.indicators.compute import indicator_contract
+from stadsdata.core.contract import load_contract
 from stadsdata.indicators.sources import INDICATOR_DATASET
 from stadsdata.platform import Platform
 from stadsdata.web import create_app
+from tests.demo_expect import COMPUTED, PUBLIC
 
 KWB = "cbs_kwb_2019_den_haag"
 ROWS = f"/api/v1/datasets/{KWB}/rows"
@@ -55,11 +55,10 @@ def test_list_datasets_is_the_public_catalogue(client: TestClient) -> None:
     body = client.get("/api/v1/datasets").json()
     ids = {d["id"] for d in body["datasets"]}
     contracts = {i: load_contract(demo.contract_path(i)) for i in demo.DEMO_DATASETS}
-    # and the indicator table the platform computes from them (a generated contract, not in demo/contracts)
-    contracts[INDICATOR_DATASET] = parse_contract(indicator_contract(), source="generated indicator contract")
-    public = {i for i, contract in contracts.items() if contract.classification == "openbaar"}
+    # and the datasets the platform computes from them (generated contracts, not in demo/contracts)
+    public = {i for i, contract in contracts.items() if contract.classification == "openbaar"} | set(COMPUTED)
     assert ids == public and "wmo_clienten_synthetisch" not in ids  # the vertrouwelijk demo dataset is not listed
-    assert INDICATOR_DATASET in ids and body["total"] == len(public) == 10
+    assert INDICATOR_DATASET in ids and body["total"] == len(public) == len(PUBLIC)
     kwb = next(d for d in body["datasets"] if d["id"] == KWB)
     assert kwb["rows"] == 159 and kwb["version"] == 1
     assert kwb["links"]["rows"] == f"http://testserver{ROWS}"
@@ -69,10 +68,10 @@ def test_list_datasets_is_the_public_catalogue(client: TestClient) -> None:
 
 def test_search_wmo_finds_den_haag_and_pages(client: TestClient) -> None:
     body = client.get("/api/v1/datasets", params={"q": "wmo"}).json()
-    # by relevance: the Wmo HbH panel (Wmo in its title), then Den Haag (Wmo columns)
-    assert [d["id"] for d in body["datasets"]] == ["wmo_hbh_gemeenten_2017_2019", KWB]
+    # by relevance: the Wmo HbH panel and the Wmo forecast (Wmo in their titles), then Den Haag (Wmo columns)
+    assert [d["id"] for d in body["datasets"]] == ["wmo_hbh_gemeenten_2017_2019", "wmo_prognose", KWB]
     page = client.get("/api/v1/datasets", params={"limit": 2}).json()
-    assert len(page["datasets"]) == 2 and page["total"] == 10
+    assert len(page["datasets"]) == 2 and page["total"] == len(PUBLIC)
     assert page["next"].endswith("offset=2")
     spatial = client.get("/api/v1/datasets", params={"format": "GeoJSON"}).json()
     assert sorted(d["id"] for d in spatial["datasets"]) == sorted(
@@ -425,7 +424,7 @@ def test_a_dataset_that_is_not_openbaar_does_not_exist(client: TestClient, tmp_p
     listing = client.get("/api/v1/datasets", params={"q": "kerncijfers"}).json()
     assert "kwb_intern" not in {d["id"] for d in listing["datasets"]}
     everything = client.get("/api/v1/datasets", params={"limit": 200}).json()
-    assert everything["total"] == 10
+    assert everything["total"] == len(PUBLIC)
     assert {f["value"] for f in everything["facets"]["classification"]} == {"openbaar"}
 
 

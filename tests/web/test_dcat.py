@@ -32,6 +32,7 @@ from stadsdata.core.contract import Contract, load_contract
 from stadsdata.indicators.sources import INDICATOR_DATASET
 from stadsdata.opendata import dcat
 from stadsdata.platform import Platform
+from tests.demo_expect import COMPUTED, PUBLIC
 
 SHAPES = Path(__file__).parents[1] / "standards" / "dcat-ap-nl-3.0"
 NL_MANDATORY = (
@@ -131,9 +132,9 @@ def demo_contracts() -> dict[str, Contract]:
 
 
 def loaded_contracts(platform: Platform) -> dict[str, Contract]:
-    """Every dataset of the loaded demo: the shipped contracts, and the indicator table's contract as the
-    platform registered it (generated when the indicators were computed, so not in demo/contracts)."""
-    return demo_contracts() | {INDICATOR_DATASET: platform.catalog.show(INDICATOR_DATASET).contract}
+    """Every dataset of the loaded demo: the shipped contracts, and the computed datasets' contracts as the
+    platform registered them (generated, so not in demo/contracts)."""
+    return demo_contracts() | {i: platform.catalog.show(i).contract for i in COMPUTED}
 
 
 # -- validation ----------------------------------------------------------------------------
@@ -169,10 +170,10 @@ def test_recommended_shapes_give_only_the_known_warnings(client: TestClient, pat
     geojson = {d for d in distributions if str(d).endswith("/geojson")}
     json_pages = {d for d in distributions if str(d).endswith("/json")}
     expected = {(n, DCT.conformsTo) for n in datasets | distributions - geojson}
-    # and a documentation page for a dataset the platform computed itself (indicatoren): its
-    # contract names no external source page
+    # and a documentation page for a dataset the platform computed itself (indicatoren, wmo_prognose, ...):
+    # its contract names no external source page
     undocumented = {n for n in datasets if (n, FOAF.page, None) not in graph}
-    assert {str(n).rsplit("/", 1)[-1] for n in undocumented} == {"indicatoren"}
+    assert {str(n).rsplit("/", 1)[-1] for n in undocumented} == set(COMPUTED)
     expected |= {(n, FOAF.page) for n in undocumented}
     assert {(r["focus"], r["path"]) for r in found} == expected | {(n, DCAT.downloadURL) for n in json_pages}
 
@@ -216,7 +217,7 @@ def test_the_catalogue_describes_every_public_dataset_from_its_contract(
     datasets = datasets_by_id(graph)
     assert sorted(datasets) == sorted(i for i, c in contracts.items() if c.classification == "openbaar")
     assert "wmo_clienten_synthetisch" in contracts and "wmo_clienten_synthetisch" not in datasets  # vertrouwelijk
-    assert INDICATOR_DATASET in datasets and len(datasets) == 10  # computed, openbaar
+    assert INDICATOR_DATASET in datasets and len(datasets) == len(PUBLIC)  # computed, openbaar
     assert set(graph.objects(catalog, DCAT.dataset)) == set(datasets.values())
     for dataset_id, node in datasets.items():
         contract = contracts[dataset_id]
@@ -299,7 +300,7 @@ def test_a_distribution_per_download_format(client: TestClient, demo_platform: P
                 )
         assert seen == expected, dataset_id
         seen_by_id[dataset_id] = seen
-    assert INDICATOR_DATASET in seen_by_id and len(seen_by_id) == 10
+    assert INDICATOR_DATASET in seen_by_id and len(seen_by_id) == len(PUBLIC)
     assert sorted(i for i, formats in seen_by_id.items() if "geojson" in formats) == [
         "cbs_buurten_2019_den_haag",
         "cbs_gemeenten_2024",
@@ -386,7 +387,7 @@ def test_every_access_and_download_url_answers(client: TestClient) -> None:
     graph = fetch(client, "/catalog.ttl")
     urls = sorted({str(u) for u in graph.objects(None, DCAT.accessURL)})
     # 10 public datasets (9 demo, indicatoren) in json, csv, csv-excel and parquet; 3 also in GeoJSON
-    assert len(urls) == 10 * 4 + 3
+    assert len(urls) == len(PUBLIC) * 4 + 3
     assert len(set(graph.objects(None, DCAT.downloadURL))) == 10 * 3 + 3  # JSON is paged: no download URL
     for url in urls:
         response = client.get(url)
@@ -410,10 +411,10 @@ def test_an_intern_dataset_is_neither_shown_nor_counted(
         body = client.get(path).text
         assert "bevolking_intern_2019" not in body and "Interne bevolkingstabel" not in body
         graph = fetch(client, path)
-        assert len(datasets_by_id(graph)) == 10
+        assert len(datasets_by_id(graph)) == len(PUBLIC)
         service = next(graph.subjects(RDF.type, DCAT.DataService))
-        assert len(set(graph.objects(service, DCAT.servesDataset))) == 10
-        assert len(set(graph.subjects(RDF.type, DCAT.Distribution))) == 10 * 4 + 3
+        assert len(set(graph.objects(service, DCAT.servesDataset))) == len(PUBLIC)
+        assert len(set(graph.subjects(RDF.type, DCAT.Distribution))) == len(PUBLIC) * 4 + 3
 
 
 def test_urls_follow_the_request_base_url(client: TestClient) -> None:

@@ -20,22 +20,13 @@ import yaml
 from fastapi.testclient import TestClient
 
 from stadsdata import demo
-from stadsdata.core.contract import load_contract, parse_contract
+from stadsdata.core.contract import load_contract
 from stadsdata.errors import QuarantinedError
-from stadsdata.indicators.compute import indicator_contract
 from stadsdata.indicators.sources import INDICATOR_DATASET
 from stadsdata.platform import Platform
 from stadsdata.web import i18n, portal
 from stadsdata.web.quality_report import score_text
-
-#: Every dataset of the loaded demo: the shipped ones, and the indicator table the platform computes from
-#: them (its contract is generated, not shipped in demo/contracts).
-DEMO_CONTRACTS = {i: load_contract(demo.contract_path(i)) for i in demo.DEMO_DATASETS} | {
-    INDICATOR_DATASET: parse_contract(indicator_contract(), source="generated indicator contract")
-}
-#: The datasets the public may see (not the vertrouwelijk synthetic Wmo register).
-PUBLIC = [i for i, contract in DEMO_CONTRACTS.items() if contract.classification == "openbaar"]
-PUBLIC_DEMO = [i for i in PUBLIC if i in demo.DEMO_DATASETS]
+from tests.demo_expect import COMPUTED, PUBLIC, PUBLIC_DEMO, public_contracts, themed
 
 KWB = "cbs_kwb_2019_den_haag"
 TEMPLATES = Path(portal.__file__).parent / "templates"
@@ -126,23 +117,19 @@ def test_home_has_search_themes_with_counts_and_recent_datasets(client: TestClie
     assert '<label class="search-form__label" for="q">Zoek een dataset</label>' in page
     assert 'action="/datasets" method="get" role="search"' in page
     body = text(page)
-    assert len(PUBLIC) == 10 and f"Zoek in {len(PUBLIC)} openbare datasets" in body
-    # Themes with the number of datasets: bevolking is in 8 contracts (KWB 2017 NL, 2019 Den Haag, 2019 gemeenten,
-    # 2021 Den Haag, Wmo HbH gemeenten, wijken and buurten 2019, indicatoren); geografie only in gemeenten 2024.
-    assert re.search(r'href="/datasets\?theme=bevolking">.*?Bevolking.*?8 datasets', page, re.S)
+    assert f"Zoek in {len(PUBLIC)} openbare datasets" in body
+    # Themes with the number of datasets: bevolking is in the KWB tables, the Wmo HbH panel, the wijken and buurten
+    # 2019, and the computed indicatoren and wmo_prognose; geografie only in gemeenten 2024.
+    bevolking = themed(public_contracts(demo_platform), "bevolking")
+    assert {INDICATOR_DATASET, "wmo_prognose", KWB, "cbs_buurten_2019_den_haag"} <= set(bevolking)
+    assert re.search(rf'href="/datasets\?theme=bevolking">.*?Bevolking.*?{len(bevolking)} datasets', page, re.S)
     assert re.search(r'href="/datasets\?theme=geografie">.*?Geografie.*?1 dataset<', page, re.S)
-    # The recently changed: the five public datasets loaded last, newest first (the computed indicatoren, then the
-    # demo files in reverse load order); the vertrouwelijk one is never among them.
+    # The recently changed: the five public datasets loaded last, newest first (the computed ones, then the demo
+    # files in reverse load order); the vertrouwelijk one is never among them.
     loaded = {i: demo_platform.catalog.public_view(i).current.created_at for i in PUBLIC}  # type: ignore[union-attr]
     recent = re.findall(r'href="/datasets/([a-z0-9_]+)"', page)
     assert recent == sorted(PUBLIC, key=lambda i: loaded[i], reverse=True)[: portal.RECENT]
-    assert recent == [
-        INDICATOR_DATASET,
-        "cbs_buurten_2019_den_haag",
-        "cbs_wijken_2019_den_haag",
-        "wmo_hbh_gemeenten_2017_2019",
-        "algoritmeregister_2022",
-    ]
+    assert recent == [*reversed(COMPUTED), *reversed(PUBLIC_DEMO)][: portal.RECENT]
     assert "wmo_clienten_synthetisch" not in page
     assert "Grenzen en namen van de 44 wijken van Den Haag, 2019 (CBS, gegeneraliseerd)" in body
     for landmark in ("<header", "<nav", "<main", "<footer"):
@@ -181,28 +168,34 @@ def test_unknown_language_falls_back_to_dutch(client: TestClient) -> None:
 # -- search ----------------------------------------------------------------------------------
 def test_search_wmo_finds_the_den_haag_kwb_dataset_through_its_column(client: TestClient) -> None:
     page = client.get("/datasets", params={"q": "wmo"}).text
-    # the Wmo HbH panel too (Wmo in its title); by relevance
-    assert result_ids(page) == ["wmo_hbh_gemeenten_2017_2019", KWB]
+    # the Wmo HbH panel and the Wmo forecast too (Wmo in their titles); by relevance
+    assert result_ids(page) == ["wmo_hbh_gemeenten_2017_2019", "wmo_prognose", KWB]
     body = text(page)
     assert "Zoekresultaten voor ‘wmo’" in body
-    assert "2 datasets gevonden" in body
+    assert "3 datasets gevonden" in body
     assert "Gevonden in kolommen: WmoClienten_89, WmoClientenRelatief_90" in body
     assert "Gevonden in kolommen: wmoclienten, wmoclientenper1000inwoners" in body
     assert 'value="wmo"' in page
 
 
-def test_search_without_query_lists_every_public_dataset_with_facet_counts(client: TestClient) -> None:
+def test_search_without_query_lists_every_public_dataset_with_facet_counts(
+    client: TestClient, demo_platform: Platform
+) -> None:
     page = client.get("/datasets").text
     assert sorted(result_ids(page)) == sorted(PUBLIC) and len(PUBLIC_DEMO) == len(demo.DEMO_DATASETS) - 1
-    assert PUBLIC == [*PUBLIC_DEMO, INDICATOR_DATASET]
-    assert "10 datasets gevonden" in text(page)
-    assert facet_counts(page, "theme")["bevolking"] == 8
+    assert PUBLIC == [*PUBLIC_DEMO, *COMPUTED] and COMPUTED[0] == INDICATOR_DATASET
+    n = len(PUBLIC)
+    assert f"{n} datasets gevonden" in text(page)
+    contracts = public_contracts(demo_platform)
+    assert facet_counts(page, "theme")["bevolking"] == len(themed(contracts, "bevolking"))
     # GeoJSON: gemeenten 2024, wijken and buurten 2019
-    assert facet_counts(page, "format") == {"CSV": 10, "JSON": 10, "Parquet": 10, "GeoJSON": 3}
-    assert facet_counts(page, "classification") == {"openbaar": 10}
-    assert facet_counts(page, "licence")["CC-BY-4.0"] == 9  # all but the algorithm register
+    geojson = [i for i in PUBLIC_DEMO if demo.DEMO_DATASETS[i].endswith(".geojson")]
+    assert facet_counts(page, "format") == {"CSV": n, "JSON": n, "Parquet": n, "GeoJSON": len(geojson) == 3 and 3}
+    assert facet_counts(page, "classification") == {"openbaar": n}
+    licences = [c.licence for c in contracts.values()]
+    assert facet_counts(page, "licence")["CC-BY-4.0"] == licences.count("CC-BY-4.0")
     assert facet_counts(page, "dienst")["Bestuursdienst (BSD)"] >= 1
-    assert sum(facet_counts(page, "quality").values()) == 10 and facet_counts(page, "quality")["hoog"] >= 1
+    assert sum(facet_counts(page, "quality").values()) == n and facet_counts(page, "quality")["hoog"] >= 1
     for facet in ("Thema", "Dienst", "Classificatie", "Formaat", "Licentie", "Kwaliteit"):
         assert f">{facet}</h3>" in page
 
@@ -219,9 +212,10 @@ def test_facets_filter_and_combine(client: TestClient) -> None:
             "cbs_wijken_2019_den_haag",
             "cbs_buurten_2019_den_haag",
             INDICATOR_DATASET,
+            "wmo_prognose",
         ]
     )
-    assert "8 datasets gevonden" in text(page)
+    assert "9 datasets gevonden" in text(page)
     # The selected value is marked (visibly and for screen readers) and its link removes it.
     assert re.search(
         r'<a class="facet__link facet__link--selected" href="/datasets" data-facet="theme" data-value="bevolking">',
@@ -296,7 +290,7 @@ def test_bad_search_parameters_are_forgiven_not_errors(client: TestClient) -> No
     for params in ({"sort": "nonsense"}, {"page": "-3"}, {"page": "999999999999"}, {"colour": "red"}):
         response = client.get("/datasets", params=params)
         assert response.status_code == 200, params
-        assert len(result_ids(response.text)) == len(PUBLIC) == 10
+        assert len(result_ids(response.text)) == len(PUBLIC)
     nothing = client.get("/datasets", params={"q": "zzzzqqq"})
     assert nothing.status_code == 200
     assert "Geen datasets gevonden." in text(nothing.text)
@@ -547,11 +541,11 @@ def test_a_dataset_that_is_not_openbaar_does_not_exist_in_the_portal(
     _assert_html_404(client.get(f"/datasets/{secret}"))
     _assert_html_404(client.get(f"/datasets/{secret}/versions/1"))
     search = client.get("/datasets", params={"q": "wmo"}).text
-    assert result_ids(search) == ["wmo_hbh_gemeenten_2017_2019", KWB]
+    assert result_ids(search) == ["wmo_hbh_gemeenten_2017_2019", "wmo_prognose", KWB]
     assert secret not in search
     everything = client.get("/datasets").text
-    assert len(result_ids(everything)) == 10
-    assert facet_counts(everything, "classification") == {"openbaar": 10}
+    assert len(result_ids(everything)) == len(PUBLIC)
+    assert facet_counts(everything, "classification") == {"openbaar": len(PUBLIC)}
     assert "intern" not in facet_counts(everything, "classification")
     home = client.get("/").text
     assert "Zoek in 10 openbare datasets" in text(home)
@@ -674,18 +668,20 @@ def test_a_registered_dataset_without_a_version_still_has_a_page(
 
 def test_search_pages(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(portal, "PAGE_SIZE", 2)
-    pages = [client.get("/datasets", params={"sort": "title", "page": str(n)}).text for n in range(1, 6)]
+    n = len(PUBLIC)
+    count = (n + 1) // 2  # pages of two
+    pages = [client.get("/datasets", params={"sort": "title", "page": str(p)}).text for p in range(1, count + 1)]
     assert result_ids(client.get("/datasets", params={"sort": "title"}).text) == result_ids(pages[0])
     ids = [i for page in pages for i in result_ids(page)]
-    assert [len(result_ids(page)) for page in pages] == [2, 2, 2, 2, 2]
-    assert len(ids) == 10 and sorted(ids) == sorted(PUBLIC)
+    assert [len(result_ids(page)) for page in pages] == [2] * (n // 2) + [1] * (n % 2)
+    assert len(ids) == n and sorted(ids) == sorted(PUBLIC)
     second, last = pages[1], pages[-1]
-    assert "Pagina 2 van 5" in text(second)
+    assert f"Pagina 2 van {count}" in text(second)
     assert 'href="/datasets?sort=title" rel="prev"' in second
     assert 'href="/datasets?sort=title&amp;page=3" rel="next"' in second
     assert 'rel="next"' not in last
     beyond = client.get("/datasets", params={"sort": "title", "page": "50"}).text
-    assert result_ids(beyond) == result_ids(last) and "Pagina 5 van 5" in text(beyond)
+    assert result_ids(beyond) == result_ids(last) and f"Pagina {count} van {count}" in text(beyond)
 
 
 # -- quality report and column profile ----------------------------------------------------------

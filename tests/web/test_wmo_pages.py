@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from stadsdata.indicators.model import Level
 from stadsdata.models.wmo.contract import DATASET
 from stadsdata.platform import Platform
-from stadsdata.web import create_app
+from stadsdata.web import create_app, i18n, wmo_pages
+from tests.models.conftest import load_sources
 
 PAGE = "/indicatoren/wmo-prognose"
 
@@ -92,7 +93,11 @@ def test_the_page_shows_every_modelled_wijk_with_the_forecast_of_wmo_prognose(tr
     # the method in plain Dutch, with the figures of the model card (not typed into the page)
     entry = p.algorithms.get("stadsdata-model:Wmo-prognose per wijk")
     measured = entry.fields["methods_and_models"].split("Gemeten prestaties: ")[1]
-    assert measured.replace("'", "&#39;") in page
+    plain, technical = (part.strip().replace("'", "&#39;") for part in measured.split("Technisch:"))
+    assert f'<p id="validatie-b1" lang="nl">{plain}</p>' in page  # the plain words first (B1)
+    assert technical in page.split('id="validatie-details"')[1]  # the figures folded away under them
+    mae0 = f"{published.evaluation.loo_errors.loc['model', 'mae']:.0f}"
+    assert plain.startswith("In gewone woorden") and f"gemiddeld {mae0} Wmo-cliënten per 1.000" in plain
     mae = f"{published.evaluation.loo_errors.loc['model', 'mae']:.1f}".replace(".", ",")
     assert f"(MAE) {mae}" in page
     assert f'href="/algoritmes/{entry.id}"' in page
@@ -161,8 +166,33 @@ def test_sorting_the_table_on_the_server_and_bad_input(trained) -> None:  # type
     assert 'href="/indicatoren/wmo-prognose"' in monitor
 
 
-def test_without_wmo_prognose_the_page_says_how_to_make_it(client: TestClient, demo_platform: Platform) -> None:
-    assert not demo_platform.metastore.has_dataset(DATASET)
+def test_the_chart_and_the_map_download_as_svg_and_png(client: TestClient, demo_platform: Platform) -> None:
+    forecast = wmo_pages.load(demo_platform)  # the demo trains the model
+    assert forecast is not None
+    page = client.get(PAGE).text
+    for name in ("grafiek.svg", "grafiek.png", "kaart.svg", "kaart.png"):
+        assert f'href="{PAGE}/download/{name}"' in page
+    city = client.get(f"{PAGE}/download/grafiek.svg")
+    assert city.status_code == 200 and city.headers["content-type"] == "image/svg+xml"
+    assert "attachment" in city.headers["content-disposition"]
+    last = forecast.city.last
+    assert last is not None and f"{last.year}: {nl(last.forecast)} ({nl(last.lower)} – {nl(last.upper)})" in city.text
+    wijk = forecast.modelled[3]
+    chart = client.get(f"{PAGE}/download/grafiek.svg", params={"wijk": wijk.code}).text
+    assert f"Wmo-cliënten in {wijk.name}" in chart and chart == wmo_pages._chart(
+        i18n.Translator("nl"), wijk, "wmo-chart", 2019
+    )
+    png = client.get(f"{PAGE}/download/kaart.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG\r\n\x1a\n") and len(png.content) > 10_000
+    svg = client.get(f"{PAGE}/download/kaart.svg").text
+    assert len(re.findall(r'data-code="(WK\d+)"', svg)) == len(forecast.wijken)
+    assert client.get(f"{PAGE}/download/grafiek.svg", params={"wijk": "WK999999"}).status_code == 400
+    assert client.get(f"{PAGE}/download/kaart.gif").status_code == 400
+
+
+def test_without_wmo_prognose_the_page_says_how_to_make_it(platform: Platform) -> None:
+    assert not platform.metastore.has_dataset(DATASET)  # a new platform (the demo trains the model)
+    client = TestClient(create_app(platform))
     response = client.get(PAGE)
     assert response.status_code == 200
     assert "Er is nog geen Wmo-prognose." in response.text and "stadsdata models wmo train" in response.text
@@ -170,11 +200,12 @@ def test_without_wmo_prognose_the_page_says_how_to_make_it(client: TestClient, d
     assert client.get(f"{PAGE}/download/jaren.csv").status_code == 404
 
 
-def test_with_a_forecast_but_no_model_card_the_page_says_the_figures_are_missing(
-    demo_platform: Platform,
-) -> None:
-    demo_platform.models.wmo.forecast()  # publishes wmo_prognose, registers nothing
-    with TestClient(create_app(demo_platform)) as client:
+def test_with_a_forecast_but_no_model_card_the_page_says_the_figures_are_missing(platform: Platform) -> None:
+    load_sources(platform)  # the real CBS tables the model reads, without the demo's trained model
+    platform.models.wmo.forecast()  # publishes wmo_prognose, registers nothing
+    with TestClient(create_app(platform)) as client:
         html = client.get(PAGE).text
     assert "Het model staat nog niet in het algoritmeregister" in html
+    # without the indicator table and the wijk boundaries: codes instead of names, no map, and the page says why
+    assert 'id="wmo-no-map"' in html and "de grenzen van de wijken zijn nog niet geladen" in html
     assert 'id="wmo-table"' in html

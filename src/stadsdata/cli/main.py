@@ -532,6 +532,12 @@ def demo(
                 f"  computed [bold]{'indicatoren':<24}[/] version {computed.number}: {computed.row_count:>6,} values"
                 f"  ({len(platform.indicators.definitions())} indicators; docs/indicators.md)"
             )
+        if platform.metastore.has_dataset("wmo_prognose"):  # trained by load_demo (docs/wmo-forecast.md)
+            computed = platform.catalog.versions("wmo_prognose")[-1]
+            out.print(
+                f"  computed [bold]{'wmo_prognose':<24}[/] version {computed.number}: {computed.row_count:>6,} rows"
+                "  (the Wmo forecast per wijk, 5 years; docs/wmo-forecast.md)"
+            )
         organisations = platform.algorithms.search(limit=0).facets.get("organization", [])
         den_haag = dict(organisations).get("Gemeente Den Haag", 0)
         total = platform.algorithms.count()
@@ -553,7 +559,7 @@ def demo(
         out.print(f'  stadsdata --home {platform.home} sql "select count(*) from cbs_kwb_2019_den_haag"')
         out.print(f'  stadsdata --home {platform.home} register list --organization "Gemeente Den Haag"')
         out.print(f"  stadsdata --home {platform.home} indicators show wmo_clienten_per_1000 --region WK051802")
-        out.print(f"  stadsdata --home {platform.home} models wmo train   # the Wmo forecast per wijk (about 20 s)")
+        out.print(f"  stadsdata --home {platform.home} models wmo evaluate   # how good the Wmo forecast is")
     if not no_serve:
         _serve(host, port)
 

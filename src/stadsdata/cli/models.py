@@ -110,7 +110,7 @@ def print_evaluation(evaluation: Evaluation) -> None:
     if evaluation.backtest is not None:
         b = evaluation.backtest
         breaks = b.table[b.table["break"] != ""].reset_index()[
-            ["code", "name", "observed", "model", "same_as_2017", "break"]
+            ["code", "name", "observed", "model", "anchored", "same_as_2017", "break"]
         ]
         out.print(_frame_table(breaks.round(1), f"Backtest {b.fit_year} -> {b.test_year}: where it breaks, and why"))
         out.print(

@@ -1249,12 +1249,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "die we zagen van 2019 naar 2021: mensen worden ouder en er komen mensen bij of gaan er weg. Daarna kijken we "
         "hoe vaak mensen in een wijk Wmo-hulp hadden in 2019. Dat hangt samen met de opbouw van de wijk: in wijken met "
         "meer ouderen en meer mensen in de bijstand is het gebruik hoger, in wijken met een hoger inkomen en meer "
-        "kinderen lager. Die verbanden passen we toe op de verwachte bevolking.",
+        "kinderen lager. We beginnen bij het echte aantal van elke wijk in 2019. Met die verbanden berekenen we hoe "
+        "dat aantal verandert als de bevolking van de wijk verandert.",
         "First we calculate how many people will live in each wijk, per age group, from the growth seen from 2019 to "
         "2021: people grow older, and people arrive or leave. Then we look at how often people in a wijk had Wmo "
         "support in 2019. That goes with the make-up of the wijk: more elderly people and more people on social "
-        "assistance mean more use; a higher income and more children mean less. We apply those relations to the "
-        "expected population.",
+        "assistance mean more use; a higher income and more children mean less. We start from each wijk's real "
+        "number in 2019, and use those relations to calculate how that number changes as the wijk's population "
+        "changes.",
     ),
     "wmo.b1.sure.q": ("Hoe zeker is het?", "How certain is it?"),
     "wmo.b1.sure": (
@@ -1267,8 +1269,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "wmo.b1.good.q": ("Hoe goed is het?", "How good is it?"),
     "wmo.b1.good": (
-        "We hebben het model getest. Dit zijn de gemeten cijfers, zoals ze in het algoritmeregister staan:",
-        "We tested the model. These are the measured figures, as the algorithm register lists them (in Dutch):",
+        "De gemeten cijfers, zoals ze in het algoritmeregister staan",
+        "The measured figures, as the algorithm register lists them (in Dutch)",
+    ),
+    "wmo.map.none": (
+        "Er is geen kaart: de grenzen van de wijken zijn nog niet geladen (de dataset met wijkgrenzen ontbreekt).",
+        "There is no map: the wijk boundaries have not been loaded (the dataset with wijk boundaries is missing).",
     ),
     "wmo.register": ("Het model in het algoritmeregister", "The model in the algorithm register"),
     "wmo.no_card": (
@@ -1283,12 +1289,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The model works at wijk level, not for decisions about persons.",
     ),
     "wmo.limits.small": (
-        "Wijken zonder inwoners of zonder cijfers van het CBS hebben geen prognose. Kleine wijken (minder dan 1.000 "
-        "inwoners) en wijken waarvan het CBS het aantal geheim houdt, tellen niet mee bij het schatten: hun "
-        "prognose is onzeker.",
-        "Wijken without inhabitants or without CBS figures have no forecast. Small wijken (fewer than 1,000 "
-        "inhabitants) and wijken whose count CBS keeps secret are not used to fit the model: their forecast is "
-        "uncertain.",
+        "Wijken zonder inwoners hebben geen prognose. Kleine wijken (minder dan 1.000 inwoners) en wijken "
+        "waarvan het CBS het aantal geheim houdt, tellen niet mee bij het schatten: hun prognose is onzeker. "
+        "Houdt het CBS een cijfer over inkomen of bijstand van een wijk geheim, dan gebruikt de prognose "
+        "daarvoor de mediaan van de andere wijken.",
+        "Wijken without inhabitants have no forecast. Small wijken (fewer than 1,000 inhabitants) and wijken "
+        "whose count CBS keeps secret are not used to fit the model: their forecast is uncertain. Where CBS keeps "
+        "a wijk's income or social-assistance figure secret, the forecast uses the median of the other wijken.",
     ),
     "wmo.limits.assumptions": (
         "Het model neemt aan dat de verbanden van 2019 blijven gelden, en dat inkomen en uitkeringen gelijk blijven.",

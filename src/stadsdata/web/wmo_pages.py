@@ -31,7 +31,7 @@ from stadsdata.errors import NotFoundError, StadsdataError
 from stadsdata.indicators.model import Level, Region
 from stadsdata.models.wmo.contract import DATASET
 from stadsdata.models.wmo.data import base_name
-from stadsdata.models.wmo.service import BASE, MODEL_NAME
+from stadsdata.models.wmo.service import BASE, MODEL_NAME, TECHNICAL
 from stadsdata.web import charts, maps
 from stadsdata.web.i18n import Translator
 from stadsdata.web.indicator_views import Column, Shown, Table, TableRow, labels, latest_values, number
@@ -136,8 +136,8 @@ def load(platform: Any) -> Forecast | None:
     names: dict[str, str] = {}
     rates: dict[str, Any] = {}
     if gemeente:
-        names = {r.code: r.name for r in indicators.regions(level=Level.wijk, gemeente=gemeente)}
-        try:
+        try:  # the names and rates come from the indicator table; without it the page shows codes
+            names = {r.code: r.name for r in indicators.regions(level=Level.wijk, gemeente=gemeente)}
             values = indicators.values(indicators=[RATE], level=Level.wijk, gemeente=gemeente)
         except NotFoundError:
             values = []
@@ -190,6 +190,15 @@ class Card:
     performance: str
     risks: str
     human: str
+
+    @property
+    def plain(self) -> str:
+        """The measured performance in plain words (B1): the part before ``TECHNICAL``."""
+        return self.performance.split(TECHNICAL, 1)[0].strip() if TECHNICAL in self.performance else ""
+
+    @property
+    def technical(self) -> str:
+        return self.performance.split(TECHNICAL, 1)[1].strip() if TECHNICAL in self.performance else self.performance
 
 
 def model_card(platform: Any) -> Card | None:
@@ -311,7 +320,12 @@ def _chart(t: Translator, area: Area, uid: str, base_year: int) -> str:
 
 
 def _map(t: Translator, platform: Any, forecast: Forecast, chosen: str | None) -> tuple[str, int]:
-    geojson = platform.indicators.boundaries(Level.wijk, gemeente=forecast.city.code)
+    try:
+        geojson = platform.indicators.boundaries(Level.wijk, gemeente=forecast.city.code)
+    except NotFoundError:
+        geojson = {"features": []}
+    if not geojson.get("features"):  # no wijk boundaries loaded: the page says so instead of a map
+        return "", 0
     modelled = {w.code for w in forecast.modelled}
     cells = {w.code: maps.Cell(w.growth) for w in forecast.modelled if w.growth is not None}
     svg = maps.choropleth(
@@ -348,12 +362,14 @@ def table(t: Translator, forecast: Forecast, sort: str = "", chosen: str | None 
     ]
     not_modelled = t("wmo.not_modelled")
 
-    def cell(value: float | None, decimals: int, *, secret: bool = False, reason: str | None = None) -> Shown:
+    def cell(
+        value: float | None, decimals: int, *, secret: bool = False, reason: str | None = None, signed: bool = False
+    ) -> Shown:
         if secret:
             return Shown(t("ind.secret"), secret=True)
         if value is None:
             return Shown("–", missing=True, reason=reason or t("ind.missing.no_data"))
-        return Shown(number(t, value, decimals), raw=value)
+        return Shown(("+" if signed and value > 0 else "") + number(t, value, decimals), raw=value)
 
     rows = []
     for w in forecast.wijken:
@@ -367,7 +383,7 @@ def table(t: Translator, forecast: Forecast, sort: str = "", chosen: str | None 
                     cell(p.forecast if p else None, 0, reason=not_modelled),
                     cell(p.lower if p else None, 0, reason=not_modelled),
                     cell(p.upper if p else None, 0, reason=not_modelled),
-                    cell(w.growth, 1, reason=not_modelled if p is None else t("wmo.no_growth")),
+                    cell(w.growth, 1, reason=not_modelled if p is None else t("wmo.no_growth"), signed=True),
                 ],
                 highlight=w.code == chosen,
             )
@@ -461,13 +477,43 @@ def forecast_page(request: Request) -> Response:
     )
 
 
+DOWNLOADS = ("tabel.csv", "jaren.csv", "grafiek.svg", "grafiek.png", "kaart.svg", "kaart.png")
+MEDIA = {"csv": "text/csv; charset=utf-8", "svg": "image/svg+xml", "png": "image/png"}
+
+
+def _figure(request: Request, forecast: Forecast, name: str) -> str:
+    """The chart (the city's, or ``?wijk=``'s) or the growth map as SVG, as the page shows it."""
+    t = _translator(request)
+    wanted = (request.query_params.get("wijk") or "").strip().upper()[:20]
+    by_code = {w.code: w for w in forecast.modelled}
+    if wanted and wanted not in by_code:
+        raise StadsdataError(f"wijk: expected the code of a wijk in the forecast, e.g. {next(iter(by_code), 'WK...')}")
+    if name.startswith("grafiek"):
+        return _chart(t, by_code[wanted] if wanted else forecast.city, "wmo-chart", 2019)
+    svg, _ = _map(t, _platform(request), forecast, wanted or None)
+    if not svg:
+        raise NotFoundError("there is no map: the wijk boundaries have not been loaded")
+    return svg
+
+
 @router.get(PAGE + "/download/{name}", name="wmo.download")
 def download(request: Request, name: str) -> Response:
-    if name not in ("tabel.csv", "jaren.csv"):
-        raise StadsdataError(f"expected tabel.csv or jaren.csv; got '{name[:40]}'")
+    if name not in DOWNLOADS:
+        raise StadsdataError(f"expected one of {', '.join(DOWNLOADS)}; got '{name[:40]}'")
     forecast = load(_platform(request))
     if forecast is None:
         raise NotFoundError(f"dataset {DATASET!r} does not exist yet; make it with `stadsdata models wmo train`")
+    suffix = name.rsplit(".", 1)[1]
+    if suffix in ("svg", "png"):
+        svg = _figure(request, forecast, name)
+        return Response(
+            svg.encode() if suffix == "svg" else charts.to_png(svg),
+            media_type=MEDIA[suffix],
+            headers={
+                "Content-Disposition": f'attachment; filename="wmo-prognose-{name}"',
+                "Cache-Control": "public, max-age=300",
+            },
+        )
     if name == "tabel.csv":
         sort = (request.query_params.get("sort") or "").strip()[:40]
         body = table_csv(table(_translator(request), forecast, sort), forecast.years[-1])

@@ -29,16 +29,19 @@ def prognose_contract(sources: list[str], base_year: int, years: list[int], city
                 f"Stadsdata: een Poisson-regressie van het aantal Wmo-cliënten per wijk (CBS, 2019) op de opbouw van "
                 f"de wijk, toegepast op een bevolkingsprognose per leeftijdsgroep vanaf {base_year}. Het is een "
                 "prognose op wijkniveau voor beleid en begroting; niet bruikbaar voor besluiten over personen. "
-                "Wijken met minder dan 1.000 inwoners of een geheim Wmo-aantal zitten er niet in; de gemeenterij is "
-                "de som van de opgenomen wijken. Methode, validatie en beperkingen: docs/wmo-forecast.md."
+                "Elke bewoonde wijk heeft een prognose. Wijken met minder dan 1.000 inwoners of een geheim Wmo-aantal "
+                "tellen niet mee bij het schatten van het model; hun prognose is onzeker en de kolom toelichting "
+                "zegt waarom. De gemeenterij is de som van de wijken. Methode, validatie en beperkingen: "
+                "docs/wmo-forecast.md."
             ),
             "en": (
                 f"Expected number of Wmo clients per wijk and for the city ({city}) in {first}-{last}, with a 90% "
                 "prediction interval (lower, upper). Computed by the Stadsdata Wmo model: a Poisson regression of "
                 "Wmo clients per wijk (CBS, 2019) on the wijk's structure, applied to a population projection by age "
                 f"band from {base_year}. A forecast at wijk level for policy and budgets; not for decisions about "
-                "individuals. Wijken with fewer than 1,000 inhabitants or a secret Wmo count are left out; the city "
-                "row is the sum of the included wijken. Method, validation and limits: docs/wmo-forecast.md."
+                "individuals. Every inhabited wijk has a forecast. Wijken with fewer than 1,000 inhabitants or a "
+                "secret Wmo count do not enter the fit; their forecast is uncertain and the column toelichting says "
+                "why. The city row is the sum of the wijken. Method, validation and limits: docs/wmo-forecast.md."
             ),
         },
         "owner_dienst": OWNER_DIENST,
@@ -50,7 +53,7 @@ def prognose_contract(sources: list[str], base_year: int, years: list[int], city
         "classification": "openbaar",
         "licence": "CC0-1.0",
         "update_frequency": "irregular",
-        "spatial_coverage": f"Gemeente {city}: de wijken met ten minste 1.000 inwoners en een gepubliceerd Wmo-aantal",
+        "spatial_coverage": f"Gemeente {city}: elke bewoonde wijk",
         "temporal_coverage": {"start": f"{first}-01-01", "end": f"{last}-12-31"},
         "legal_basis": (
             "Geen persoonsgegevens: een modeluitkomst op wijkniveau uit openbare CBS-statistiek (CC BY 4.0). "

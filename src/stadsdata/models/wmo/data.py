@@ -10,7 +10,7 @@ secret (empty) count is never read as 0. Every wijk left out is listed with the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,8 @@ WMO = ("wmoclienten", "Wmo clients")
 STRUCTURE = {"households": HOUSEHOLDS, "one_person": ONE_PERSON, "income": INCOME, "social_minimum": SOCIAL_MINIMUM}
 STRUCTURE["welfare"] = WELFARE
 
+#: structure figures CBS may keep secret in a small wijk; ``wijken(impute=True)`` fills them
+IMPUTABLE = ("income", "social_minimum", "welfare")
 #: the model's features, computed by ``features``; the unit is the step of a rate ratio
 FEATURES = {
     "pct_0_15": "share of inhabitants aged 0-14 (percentage points)",
@@ -78,6 +80,8 @@ class Wijken:
     dataset: str
     frame: pd.DataFrame
     excluded: list[Excluded]
+    #: wijk code -> the secret figures filled with the median of the other wijken (``impute=True``)
+    imputed: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _column_map(dataset: str, table: pd.DataFrame, needed: dict[str, tuple[str, str]]) -> dict[str, str]:
@@ -114,10 +118,20 @@ def _numeric(rows: pd.DataFrame, column: str) -> pd.Series:
 
 
 def wijken(
-    dataset: str, table: pd.DataFrame, *, need_wmo: bool = True, min_inhabitants: int = MIN_INHABITANTS
+    dataset: str,
+    table: pd.DataFrame,
+    *,
+    need_wmo: bool = True,
+    min_inhabitants: int = MIN_INHABITANTS,
+    impute: bool = False,
 ) -> Wijken:
     """The wijken of a KWB table with their counts (population, age bands, households, Wmo) and
-    the model's features; wijken with too few inhabitants or a missing figure are excluded."""
+    the model's features; wijken with too few inhabitants or a missing figure are excluded.
+
+    ``impute`` (for forecasting, never for fitting or validating): a wijk whose population, age
+    bands and households are published but whose income, social minimum or social assistance is
+    secret keeps its place; the secret figure becomes the median of the other wijken, and
+    ``imputed`` names it, so the forecast can say so."""
     needed = {"code": CODE, "kind": KIND, "population": POPULATION, **AGE_BANDS, **STRUCTURE}
     if need_wmo:
         needed["wmo"] = WMO
@@ -125,6 +139,7 @@ def wijken(
     rows = _wijk_rows(dataset, table, columns)
     frame = pd.DataFrame({key: _numeric(rows, columns[key]) for key in needed if key not in ("code", "kind")})
     excluded: list[Excluded] = []
+    imputed: dict[str, list[str]] = {}
     keep = []
     for code, row in frame.iterrows():
         population = row["population"]
@@ -134,6 +149,11 @@ def wijken(
             excluded.append(Excluded(str(code), f"{shown} inhabitants (fewer than {min_inhabitants:,}){secret}"))
             continue
         empty = [needed[k][0] for k in frame.columns if np.isnan(row[k])]
+        fillable = [k for k in frame.columns if np.isnan(row[k]) and k in IMPUTABLE]
+        if impute and empty and len(fillable) == len(empty):
+            imputed[str(code)] = fillable
+            keep.append(code)
+            continue
         if empty:
             secret = "the Wmo count is secret or not published" if "wmoclienten" in empty else "empty figures"
             excluded.append(Excluded(str(code), f"{secret} ({', '.join(empty)}); never read as 0"))
@@ -142,8 +162,12 @@ def wijken(
             excluded.append(Excluded(str(code), "no households"))
             continue
         keep.append(code)
-    frame = frame.loc[keep]
-    return Wijken(dataset, features(frame), excluded)
+    frame = frame.loc[keep].copy()
+    complete = frame.drop(index=list(imputed))
+    for code, keys in imputed.items():
+        for key in keys:
+            frame.loc[code, key] = float(complete[key].median())
+    return Wijken(dataset, features(frame), excluded, imputed)
 
 
 def features(frame: pd.DataFrame) -> pd.DataFrame:

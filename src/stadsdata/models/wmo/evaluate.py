@@ -21,7 +21,12 @@ from stadsdata.errors import ModelError
 from stadsdata.models.wmo.data import FEATURES, Excluded, Wijken, income_terciles
 from stadsdata.models.wmo.rates import BASELINE_65, RateModel, count_draws, fit
 
-METHODS = {"model": "GLM (all features)", "city_rate": "city-wide rate", "share_65": "share of 65+ alone"}
+METHODS = {
+    "model": "GLM (all features)",
+    "city_rate": "city-wide rate",
+    "share_65": "share of 65+ alone",
+    "anchored": "own rate x GLM change (as the forecast)",
+}
 BREAK_COUNT_CHANGE = 0.5  # |clients 2019 / 2017 - 1| above this: a break in the series
 BREAK_POPULATION_CHANGE = 0.10  # |inhabitants 2019 / 2017 - 1| above this: a boundary change
 LOO_DRAWS = 1000
@@ -114,7 +119,7 @@ PANEL_COLUMNS = {
 
 @dataclass(frozen=True)
 class Backtest:
-    table: pd.DataFrame  # per gemeente: observed 2019, model, same_as_2017 (rates per 1,000), break reason
+    table: pd.DataFrame  # per gemeente: observed 2019, model, anchored, same_as_2017 (per 1,000), break reason
     summary: pd.DataFrame  # errors with all gemeenten and without the breaks
     excluded: list[Excluded]
     carried: int  # gemeenten whose 2019 income and social minimum are their 2018 figures
@@ -199,6 +204,9 @@ def backtest(dataset: str, panel: pd.DataFrame, *, fit_year: int = 2017, test_ye
                 "name": name,
                 "observed": observed,
                 "model": 1000 * float(model.rate(last.loc[[code]]).iloc[0]),
+                # what the forecast does: the gemeente's own rate, moved by the change the GLM expects
+                "anchored": earlier
+                * float(model.rate(last.loc[[code]]).iloc[0] / model.rate(first.loc[[code]]).iloc[0]),
                 "same_as_2017": earlier,
                 "break": reason,
             }
@@ -206,7 +214,7 @@ def backtest(dataset: str, panel: pd.DataFrame, *, fit_year: int = 2017, test_ye
     table = pd.DataFrame(table_rows).set_index("code")
     summary = []
     for label, part in (("all gemeenten", table), ("without the breaks", table[table["break"] == ""])):
-        for method in ("model", "same_as_2017"):
+        for method in ("model", "anchored", "same_as_2017"):
             diff = part[method] - part["observed"]
             summary.append(
                 {

@@ -4,6 +4,11 @@ The base year is the later KWB year (2021): its observed population is the start
 projection, so the forecast covers 2022..2026. The age shares come from the projection; the
 share of one-person households is the base year's; income, the social minimum and social
 assistance (per 100 inhabitants) stay at the rate model's year (2019), the latest published.
+Anchoring: for a wijk in the fit (with a published 2019 Wmo count), the GLM gives the *change*
+and the wijk's own 2019 rate gives the *level*: rate(t) = observed rate 2019 x GLM rate(t) / GLM
+rate(2019). What the structure does not explain (a care home, a local provider) stays in the
+wijk's forecast instead of being averaged away. A wijk outside the fit (small, or a secret count)
+has no own rate: it gets the GLM rate of its structure and is marked uncertain.
 The prediction interval (90%) is a parametric bootstrap: coefficient vectors drawn from the
 GLM's estimate, and counts drawn around each expected count with the model's overdispersion;
 the lower bound uses the low population variant, the upper bound the high one. The city is the
@@ -48,14 +53,21 @@ def forecast(
     base: pd.DataFrame,
     later: pd.DataFrame,
     *,
+    anchor: pd.Series | None = None,
     draws: int = DRAWS,
     seed: int = SEED,
 ) -> pd.DataFrame:
     """Per wijk and for the city, per year: inhabitants, forecast clients, lower and upper bound
-    of the 90% interval, and the rate per 1,000."""
+    of the 90% interval, and the rate per 1,000. ``anchor``: the observed base-year rate per
+    inhabitant of the wijken that have one (index: wijk code); see the module's note."""
     rng = np.random.default_rng(seed)
     frame = projected_features(projection, base, later)
     params = model.draws(draws, rng)
+    order = frame.loc[(frame["year"] == frame["year"].min()) & (frame["variant"] == "central"), "wijk"].to_numpy()
+    own = (anchor if anchor is not None else pd.Series(dtype=float)).reindex(order).to_numpy(float)
+    at_base = base.loc[order]
+    factor = np.where(np.isnan(own), 1.0, own / model.rate(at_base).to_numpy(float))
+    factor_draws = np.where(np.isnan(own), 1.0, own / model.rate_draws(at_base, params))
     tail = (1 - LEVEL) / 2
     rows = []
     for year in sorted(frame["year"].unique()):
@@ -63,11 +75,11 @@ def forecast(
             v: frame[(frame["year"] == year) & (frame["variant"] == v)].set_index("wijk")
             for v in ("low", "central", "high")
         }
-        central = per["central"]
-        order = central.index
-        mean = (model.rate(central) * central["population"]).to_numpy(float)
-        low_mean = model.rate_draws(per["low"].loc[order], params) * per["low"].loc[order, "population"].to_numpy()
-        high_mean = model.rate_draws(per["high"].loc[order], params) * per["high"].loc[order, "population"].to_numpy()
+        central = per["central"].loc[order]
+        mean = (model.rate(central) * central["population"]).to_numpy(float) * factor
+        low, high = per["low"].loc[order], per["high"].loc[order]
+        low_mean = model.rate_draws(low, params) * low["population"].to_numpy() * factor_draws
+        high_mean = model.rate_draws(high, params) * high["population"].to_numpy() * factor_draws
         low_counts = count_draws(low_mean, model.scale, rng)
         high_counts = count_draws(high_mean, model.scale, rng)
         lower = np.quantile(low_counts, tail, axis=0)
@@ -77,7 +89,7 @@ def forecast(
         rows.append(
             (
                 "gemeente",
-                city_code(order),
+                city_code(pd.Index(order)),
                 year,
                 central["population"].sum(),
                 mean.sum(),

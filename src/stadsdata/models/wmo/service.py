@@ -119,7 +119,7 @@ class WmoForecast:
         wijken = data.wijken(inputs.base, table)
         # the model is fitted on the wijken with a reliable rate; it forecasts every inhabited wijk
         # whose structure is published (a small wijk's forecast is marked as uncertain)
-        targets = data.wijken(inputs.base, table, need_wmo=False, min_inhabitants=1)
+        targets = data.wijken(inputs.base, table, need_wmo=False, min_inhabitants=1, impute=True)
         later = data.later_population(inputs.later, self.table(inputs.later, actor))
         missing = targets.frame.index.difference(later.index)
         if len(missing):
@@ -130,7 +130,8 @@ class WmoForecast:
         projection = project(
             targets.frame, later.loc[targets.frame.index], start_year=inputs.base_year, end_year=inputs.later_year
         )
-        predicted = forecast(model, projection, targets.frame, later)
+        anchor = wijken.frame["wmo"] / wijken.frame["population"]  # the fitted wijken's own 2019 rate
+        predicted = forecast(model, projection, targets.frame, later, anchor=anchor)
         return Fitted(inputs, wijken, later, model, predicted, self._fingerprint(inputs), targets)
 
     def evaluate(self, inputs: Inputs = Inputs(), *, on: str | None = None, actor: Actor | None = None) -> Evaluation:
@@ -171,7 +172,7 @@ class WmoForecast:
                 "per_1000_inwoners": f["per_1000"],
                 "modelversie": fitted.version,
                 "toelichting": [
-                    None if level != "wijk" or code in fitted.wijken.frame.index else UNCERTAIN
+                    _note(fitted, code) if level == "wijk" else None
                     for level, code in zip(f["level"], f["code"], strict=True)
                 ],
             }
@@ -240,21 +241,79 @@ UNCERTAIN = (
 ).replace(",", ".")
 
 
+IMPUTED = {
+    "income": "het gemiddelde inkomen",
+    "social_minimum": "het aandeel huishoudens rond het sociaal minimum",
+    "welfare": "het aantal inwoners met bijstand",
+}
+
+
+def _note(fitted: Fitted, code: str) -> str | None:
+    """Why a wijk's forecast is uncertain (``toelichting``): too small or a secret Wmo count for
+    the fit, and which secret figures were filled with the median of the other wijken."""
+    notes = [] if code in fitted.wijken.frame.index else [UNCERTAIN]
+    filled = fitted.targets.imputed.get(code, []) if fitted.targets else []
+    if filled:
+        names = " en ".join(IMPUTED[key] for key in filled)
+        notes.append(f"CBS houdt {names} geheim; de prognose gebruikt daarvoor de mediaan van de andere wijken.")
+    return " ".join(notes) or None
+
+
 def _nl(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+TECHNICAL = "Technisch:"  # separates the plain summary from the technical figures in ``performance``
+
+
 def performance(evaluation: Evaluation) -> str:
-    """The measured figures, in Dutch, for the register."""
+    """The measured figures, in Dutch, for the register: first in plain words (B1), then technically
+    after ``TECHNICAL`` (the portal shows the two parts apart)."""
     e = evaluation.loo_errors
+    f = evaluation.fairness
+    model, city, old = (float(e.loc[k, "mae"]) for k in ("model", "city_rate", "share_65"))
+    groups = {g: float(f.loc[(g, "model"), "mape"]) for g in ("laag", "midden", "hoog")}
+    plain = (
+        f"In gewone woorden: we lieten steeds één wijk weg en voorspelden die met de andere wijken. Het model zat "
+        f"dan gemiddeld {_nl(model, 0)} Wmo-cliënten per 1.000 inwoners naast het echte aantal. Eén gemiddelde "
+        f"voor de hele stad zat er {_nl(city, 0)} naast, alleen het aantal 65-plussers {_nl(old, 0)}. Het model "
+        f"zit er dus ongeveer half zo ver naast als de eenvoudige methodes."
+        if 0.4 <= model / min(city, old) <= 0.6
+        else f"In gewone woorden: we lieten steeds één wijk weg en voorspelden die met de andere wijken. Het model "
+        f"zat dan gemiddeld {_nl(model, 0)} Wmo-cliënten per 1.000 inwoners naast het echte aantal. Eén "
+        f"gemiddelde voor de hele stad zat er {_nl(city, 0)} naast, alleen het aantal 65-plussers {_nl(old, 0)}."
+    )
+    poorest = max(groups, key=lambda g: groups[g])
+    plain += (
+        f" Het model is niet slechter voor wijken met lage inkomens: het zit daar {_nl(groups['laag'], 0)}% naast, "
+        f"in wijken met hoge inkomens {_nl(groups['hoog'], 0)}%."
+        if poorest != "laag"
+        else f" Let op: voor wijken met lage inkomens zit het model er het meest naast ({_nl(groups['laag'], 0)}%, "
+        f"tegen {_nl(groups['hoog'], 0)}% bij hoge inkomens)."
+    )
+    if evaluation.backtest is not None:
+        bs = evaluation.backtest.summary
+        clean = bs.xs("without the breaks", level="set")["mae"]
+        better = clean["anchored"] < clean["same_as_2017"]
+        plain += (
+            " We hebben ook getest of het model twee jaar vooruit kan kijken, voor gemeenten van 2017 naar 2019. "
+            + (
+                f"Dat ging beter dan aannemen dat alles gelijk blijft: gemiddeld {_nl(clean['anchored'])} per 1.000 "
+                f"inwoners ernaast, tegen {_nl(clean['same_as_2017'])}."
+                if better
+                else "Dat ging niet beter dan aannemen dat alles gelijk blijft. Zie de prognose dus als een "
+                "richting, niet als een precies getal."
+            )
+        )
     parts = [
+        plain,
+        TECHNICAL,
         f"Leave-one-out-kruisvalidatie over {evaluation.included} wijken van Den Haag (2019), per 1.000 inwoners: "
         f"gemiddelde absolute fout (MAE) {_nl(e.loc['model', 'mae'])}, MAPE {_nl(e.loc['model', 'mape'])}%; "
         f"tegen het stadsgemiddelde MAE {_nl(e.loc['city_rate', 'mae'])} (MAPE {_nl(e.loc['city_rate', 'mape'])}%) "
         f"en alleen het aandeel 65+ MAE {_nl(e.loc['share_65', 'mae'])} (MAPE {_nl(e.loc['share_65', 'mape'])}%). "
-        f"Het 90%-voorspelinterval bevat {_nl(evaluation.coverage, 0)}% van de waargenomen aantallen."
+        f"Het 90%-voorspelinterval bevat {_nl(evaluation.coverage, 0)}% van de waargenomen aantallen.",
     ]
-    f = evaluation.fairness
     parts.append(
         "Fout per inkomensgroep van de wijken (MAPE): "
         + ", ".join(f"{g} {_nl(f.loc[(g, 'model'), 'mape'])}%" for g in ("laag", "midden", "hoog"))
@@ -267,12 +326,14 @@ def performance(evaluation: Evaluation) -> str:
         breaks = b.table["break"] != ""
         gap = (b.table.loc[breaks, "observed"] - b.table.loc[breaks, "same_as_2017"]).abs()
         worst = [str(b.table.loc[c, "name"]) for c in gap.sort_values(ascending=False).index[:3]]
+        anchored, same = s.loc[(clean, "anchored"), "mae"], s.loc[(clean, "same_as_2017"), "mae"]
         parts.append(
             f"Terugtoets op gemeenteniveau (hulp bij het huishouden, fit {b.fit_year}, voorspelling {b.test_year}, "
-            f"{int(s.loc[(clean, 'model'), 'n'])} gemeenten zonder breuk): MAE {_nl(s.loc[(clean, 'model'), 'mae'])} "
-            f"per 1.000 tegen {_nl(s.loc[(clean, 'same_as_2017'), 'mae'])} voor 'gelijk aan {b.fit_year}': "
-            f"{'beter' if s.loc[(clean, 'model'), 'mae'] < s.loc[(clean, 'same_as_2017'), 'mae'] else 'slechter'} "
-            f"dan doortrekken. {int(breaks.sum())} gemeenten hebben een breuk in de reeks (grootste: "
+            f"{int(s.loc[(clean, 'model'), 'n'])} gemeenten zonder breuk), MAE per 1.000: eigen cijfer van "
+            f"{b.fit_year} met de verandering volgens het model (zoals de prognose werkt) {_nl(anchored)}, "
+            f"'gelijk aan {b.fit_year}' {_nl(same)}, alleen het model {_nl(s.loc[(clean, 'model'), 'mae'])}: "
+            f"{'beter' if anchored < same else 'slechter'} dan doortrekken. "
+            f"{int(breaks.sum())} gemeenten hebben een breuk in de reeks (grootste: "
             + ", ".join(worst)
             + "); die zijn apart genoemd, niet weggelaten."
         )
@@ -301,8 +362,10 @@ def model_card(evaluation: Evaluation, fitted: Fitted, data_used: list[str]) -> 
             "wijk in 2019 met het aantal inwoners als blootstelling, op het aandeel 0-14 en 65+, "
             "eenpersoonshuishoudens, inkomen per inwoner, huishoudens rond het sociaal minimum en bijstand. "
             "Rate ratio's: "
-            f"{strongest}. De prognose is het model toegepast op de geprojecteerde opbouw, met een 90%-interval "
-            f"uit een parametrische bootstrap. Modelversie {fitted.version}. Zie docs/wmo-forecast.md."
+            f"{strongest}. De prognose begint bij het eigen Wmo-cijfer van de wijk in 2019 en verandert met wat het "
+            "model verwacht bij de geprojecteerde opbouw (wijken zonder betrouwbaar eigen cijfer: het model alleen, "
+            "gemarkeerd als onzeker), met een 90%-interval uit een parametrische bootstrap. "
+            f"Modelversie {fitted.version}. Zie docs/wmo-forecast.md."
         ),
         performance=performance(evaluation),
         human_oversight=(
