@@ -61,7 +61,12 @@ class Platform:
             (self.home / folder).mkdir(parents=True, exist_ok=True)
         self.metastore = Metastore.open(settings.metastore_url or f"sqlite:///{self.home / 'metastore.db'}")
         self.engine = create_engine(
-            settings.engine, threads=settings.engine_threads, memory_limit=settings.engine_memory_limit
+            settings.engine,
+            threads=settings.engine_threads,
+            memory_limit=settings.engine_memory_limit,
+            spark_master=settings.spark_master,
+            spark_remote=settings.spark_remote,
+            spark_driver_memory=settings.spark_driver_memory,
         )
         self.tables = TableStore(self.home / "tables")
         self.contracts = ContractFiles(self.home / "contracts")

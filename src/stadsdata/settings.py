@@ -34,8 +34,22 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the metastore. Empty: a SQLite file metastore.db in the home. "
         "Production: postgresql+psycopg://user:pass@host/db.",
     )
-    engine: Literal["duckdb"] = Field(
-        default="duckdb", description="Query engine. DuckDB (embedded) is the default and only engine for now."
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="Query engine: duckdb (embedded, the default) or spark (needs the extra "
+        "`pip install 'stadsdata[spark]'` and Java 17; queries, quality rules and indicators run on Spark, "
+        "see docs/scaling.md).",
+    )
+    spark_remote: str | None = Field(
+        default=None,
+        description="Spark Connect URL of a Spark cluster (sc://host:15002; with a token: "
+        "sc://host:443/;use_ssl=true;token=...). Empty: a local Spark in this process (spark_master).",
+    )
+    spark_master: str = Field(
+        default="local[2]", description="Master of the local Spark when spark_remote is empty (local[N]: N cores)."
+    )
+    spark_driver_memory: str = Field(
+        default="2g", description="Memory of the local Spark driver JVM (Spark syntax, e.g. 2g)."
     )
     engine_threads: int | None = Field(default=None, description="Threads the engine may use. Empty: all cores.")
     engine_memory_limit: str = Field(

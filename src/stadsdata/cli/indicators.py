@@ -7,13 +7,16 @@ version of the dataset ``indicatoren`` and asks the access policy for ``ingest``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from stadsdata.cli.governance import governance
+from stadsdata.cli.governance import Governance, cli_actor, governance
 from stadsdata.cli.output import err, kv_table, out
+from stadsdata.errors import StadsdataError
 from stadsdata.platform import Platform
 from stadsdata.settings import Settings
 
@@ -24,6 +27,20 @@ def _platform(ctx: typer.Context) -> Platform:
     """The platform of ``--home`` (the root command's option); reading needs no actor."""
     home = ctx.find_root().params.get("home")
     return Platform(Settings(home=home) if home else Settings())
+
+
+@contextmanager
+def _governance(ctx: typer.Context, engine: str | None) -> Iterator[Governance]:
+    """``governance(ctx)``, on the engine of ``--engine`` when given."""
+    if engine is None:
+        with governance(ctx) as g:
+            yield g
+        return
+    home = ctx.find_root().params.get("home")
+    settings = Settings(home=home, engine=engine) if home else Settings(engine=engine)  # type: ignore[arg-type]
+    with Platform(settings) as platform:
+        actor, operator = cli_actor(platform)
+        yield Governance(platform, platform.identity, platform.audit, settings.user, actor, operator)
 
 
 def _warn(platform: Platform) -> None:
@@ -62,13 +79,22 @@ def indicators_list(
 
 
 @indicators_app.command("compute")
-def indicators_compute(ctx: typer.Context) -> None:
+def indicators_compute(
+    ctx: typer.Context,
+    engine: Annotated[
+        str | None,
+        typer.Option("--engine", help="duckdb or spark (default: STADSDATA_ENGINE, else duckdb); docs/scaling.md."),
+    ] = None,
+) -> None:
     """Compute every indicator for every region and period into the dataset `indicatoren` (a new
     version only when a value changed)."""
-    with governance(ctx) as g:
+    if engine is not None and engine not in ("duckdb", "spark"):
+        raise StadsdataError(f"--engine {engine!r} is not known; expected duckdb or spark")
+    with _governance(ctx, engine) as g:
         g.platform.indicators.authorise_compute(g.actor)
         _warn(g.platform)
-        report = g.platform.indicators.compute(by=g.user, progress=lambda step: err.print(f"  {step} ..."))
+        on = g.platform.engine.name
+        report = g.platform.indicators.compute(by=g.user, progress=lambda step: err.print(f"  {on}: {step} ..."))
     state = f"version {report.version} written" if report.changed else f"unchanged: version {report.version} stays"
     out.print(
         f"indicatoren: {state}; {report.indicators} indicators, {report.values:,} values "

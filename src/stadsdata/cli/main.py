@@ -68,6 +68,7 @@ DEMO_MARKER = ".stadsdata-demo"
 
 class State:
     home: Path | None = None
+    engine: str | None = None  # `--engine` of a command (`sql`); else the setting
 
 
 state = State()
@@ -80,10 +81,12 @@ def main_options(
     ] = None,
 ) -> None:
     state.home = home
+    state.engine = None
 
 
 def settings() -> Settings:
-    return Settings(home=state.home) if state.home else Settings()
+    chosen: dict[str, object] = {"engine": state.engine} if state.engine else {}
+    return Settings(home=state.home, **chosen) if state.home else Settings(**chosen)  # type: ignore[arg-type]
 
 
 def open_platform() -> Platform:
@@ -487,11 +490,17 @@ def sql(
     ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     limit: Annotated[int | None, typer.Option(help="At most this many rows (table format: 1000 by default).")] = None,
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="duckdb or spark (default: STADSDATA_ENGINE, else duckdb).")
+    ] = None,
 ) -> None:
     """Run SQL over the datasets whose rows you may read as stored (openbaar ones, your own as data
     owner or steward, or with a grant at level read)."""
     if fmt not in ("table", "csv", "json"):
         raise StadsdataError(f"--format {fmt!r} is not known; expected table, csv or json")
+    if engine is not None and engine not in ("duckdb", "spark"):
+        raise StadsdataError(f"--engine {engine!r} is not known; expected duckdb or spark")
+    state.engine = engine
     with acting() as (platform, actor):
         rows = limit if limit is not None else (1000 if fmt == "table" else None)
         result = platform.sql(query, limit=rows, actor=actor)
