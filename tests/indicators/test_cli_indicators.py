@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from stadsdata.cli.main import app
 from stadsdata.errors import AccessDeniedError, IndicatorError
 from stadsdata.platform import Platform
-from tests.indicators.conftest import write_definition
+from tests.indicators.helpers import write_definition
 
 RUNNER = CliRunner()
 

@@ -14,7 +14,7 @@ from stadsdata.indicators.definitions import base_name, load_set
 from stadsdata.indicators.model import Direction, Level
 from stadsdata.platform import Platform
 from tests.conftest import make_settings
-from tests.indicators.conftest import write_definition
+from tests.indicators.helpers import write_definition
 
 
 def test_the_shipped_set_has_at_least_30_indicators_in_themes_products_and_monitors() -> None:

@@ -1,4 +1,5 @@
-"""Web fixtures: an in-process client over the demo platform, and a real server on loopback."""
+"""Web fixtures: an in-process client over the demo platform, a real server on loopback, and a
+real browser (tests/web/browser.py holds what browser tests share)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -15,6 +17,7 @@ from fastapi.testclient import TestClient
 from stadsdata.platform import Platform
 from stadsdata.web import create_app
 from tests.conftest import make_settings
+from tests.web.browser import CHROMIUM, LAUNCH_ARGS, NO_CHROMIUM, PAGE_OPTIONS, PAGE_TIMEOUT_MS, open_page
 
 
 @pytest.fixture
@@ -32,6 +35,7 @@ def _free_port() -> int:
 
 class LiveServer:
     def __init__(self, platform: Platform) -> None:
+        self.platform = platform  # the very object the server serves (to act on it behind its back)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(create_app(platform), host="127.0.0.1", port=self.port, log_level="warning")
@@ -64,6 +68,27 @@ def live_home(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="module")
 def live_server(live_home: Path) -> Iterator[LiveServer]:
-    """A real uvicorn server on a free loopback port, over a copy of the demo data."""
+    """A real uvicorn server on a free loopback port, over a copy of the demo data (one per module)."""
     with Platform(make_settings(live_home)) as platform, LiveServer(platform) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, driven by Playwright: one per test module."""
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page in a fresh context per test: 1280x900, Dutch, downloads accepted, 20 s timeout."""
+    with open_page(browser, **PAGE_OPTIONS) as fresh:
+        fresh.set_default_timeout(PAGE_TIMEOUT_MS)
+        yield fresh

@@ -4,9 +4,6 @@ The newcomer's path of the portal issue: search "wmo" on the home page, apply a 
 Den Haag KWB dataset, read its columns, download it as CSV (and as CSV for Dutch Excel), follow the
 API link. axe-core checks every page type against WCAG 2.1 AA (no serious or critical violation).
 Screenshots of the home, search and dataset pages in Dutch and English go to build/screenshots/.
-
-Chromium comes from Debian (scripts/chromium.sh installs it; never `playwright install`). Without
-it these tests skip, and STADSDATA_REQUIRE_ALL=1 (CI) turns that skip into a failure.
 """
 
 from __future__ import annotations
@@ -14,8 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,67 +18,18 @@ import pytest
 
 from stadsdata import demo
 from stadsdata.core.contract import load_contract
+from tests.web.browser import accessible, open_page, requires_chromium, screenshot
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed: run scripts/chromium.sh as root (apt-get install chromium)",
-)
+pytestmark = requires_chromium
 
 KWB = "cbs_kwb_2019_den_haag"
 KWB_TITLE_NL = "Kerncijfers wijken en buurten 2019, Den Haag (CBS)"
 WMO_PANEL_TITLE_NL = "Wmo-cliënten met hulp bij het huishouden en kerncijfers per gemeente, 2017-2019 (CBS)"
 KWB_TITLE_EN = "Key figures for districts and neighbourhoods 2019, The Hague (CBS)"
-SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def kwb_columns() -> list[str]:
     return load_contract(demo.contract_path(KWB)).column_names
-
-
-def screenshot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def serious_violations(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={**WCAG_21_AA, "resultTypes": ["violations"]})
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 # -- the newcomer's path ---------------------------------------------------------------------
@@ -183,9 +129,7 @@ def test_follow_the_api_links_and_get_json(page: Any, live_server: Any) -> None:
 
 # -- behaviour without and with JavaScript, keyboard, layout ---------------------------------
 def test_reading_and_searching_work_without_javascript(browser: Any, live_server: Any) -> None:
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
+    with open_page(browser, java_script_enabled=False) as page:
         page.goto(live_server.url + "/")
         page.get_by_label("Zoek een dataset").fill("wmo")
         page.get_by_role("button", name="Zoeken").click()
@@ -196,23 +140,17 @@ def test_reading_and_searching_work_without_javascript(browser: Any, live_server
         assert page.locator("h1").inner_text() == KWB_TITLE_NL
         assert page.locator("#preview-table tbody tr").count() == 20
         assert page.locator(".copy-button").is_hidden()  # the copy button needs the script
-    finally:
-        context.close()
 
 
 def test_copy_button_copies_the_api_example(browser: Any, live_server: Any) -> None:
-    context = browser.new_context()
-    try:
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-        page = context.new_page()
+    with open_page(browser) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
         page.goto(f"{live_server.url}/datasets/{KWB}")
         button = page.get_by_role("button", name="Kopiëren")
         button.click()
         page.locator(".copy-status", has_text="Gekopieerd").wait_for()
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == page.locator("#api-example").inner_text().strip()
-    finally:
-        context.close()
 
 
 def test_keyboard_skip_link_and_visible_focus(page: Any, live_server: Any) -> None:
@@ -234,9 +172,7 @@ def test_keyboard_skip_link_and_visible_focus(page: Any, live_server: Any) -> No
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_wide_tables_scroll_inside_their_container_not_the_page(browser: Any, live_server: Any, width: int) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    try:
-        page = context.new_page()
+    with open_page(browser, viewport={"width": width, "height": 900}) as page:
         page.goto(f"{live_server.url}/datasets/{KWB}")
         page_overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert page_overflow <= 0, f"the page scrolls sideways by {page_overflow}px at width {width}"
@@ -246,14 +182,11 @@ def test_wide_tables_scroll_inside_their_container_not_the_page(browser: Any, li
         )
         assert scroll[0] > scroll[1], "the 118-column preview should scroll inside its container"
         if width < 600:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "dataset-nl-mobile.png"), full_page=False)
+            screenshot(page, "dataset-nl-mobile", full_page=False)
             page.goto(f"{live_server.url}/datasets?q=wmo")
             assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
             assert page.locator("details.filters").get_attribute("open") is None  # folded on a phone
-            page.screenshot(path=str(SCREENSHOTS / "search-nl-mobile.png"), full_page=True)
-    finally:
-        context.close()
+            screenshot(page, "search-nl-mobile")
 
 
 def test_quality_facet_filters_and_cards_show_the_score(page: Any, live_server: Any) -> None:
@@ -276,8 +209,7 @@ def test_quality_facet_filters_and_cards_show_the_score(page: Any, live_server: 
     ]
     assert len(scores) == expected and all(score >= 95 for score in scores), scores
     assert "facet__link--selected" in (high.get_attribute("class") or "")
-    violations = serious_violations(page)
-    assert not violations, "\n".join(violations)
+    accessible(page)
     screenshot(page, "search-quality-facet")
 
 
@@ -286,9 +218,7 @@ def test_quality_facet_filters_and_cards_show_the_score(page: Any, live_server: 
 def test_quality_and_profile_sections_are_accessible_on_desktop_and_phone(
     browser: Any, live_server: Any, width: int
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    try:
-        page = context.new_page()
+    with open_page(browser, viewport={"width": width, "height": 900}) as page:
         page.goto(f"{live_server.url}/datasets/{KWB}")
         assert page.locator(".quality-score").inner_text().startswith("Kwaliteitsscore van versie 1: 100 van 100")
         rule = page.locator("#quality-table tbody tr", has_text="range(AantalInwoners_5)")
@@ -307,14 +237,10 @@ def test_quality_and_profile_sections_are_accessible_on_desktop_and_phone(
             rules = page.evaluate("(() => { const e = document.querySelector('#quality .table-scroll');"
                                   " return e.scrollWidth - e.clientWidth; })()")  # fmt: skip
             assert rules <= 0
-        violations = serious_violations(page)
-        assert not violations, "\n".join(violations)
+        accessible(page)
         suffix = "" if width > 600 else "-mobile"
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator("#quality").screenshot(path=str(SCREENSHOTS / f"dataset-quality-nl{suffix}.png"))
-        page.locator("#profile").screenshot(path=str(SCREENSHOTS / f"dataset-profile-nl{suffix}.png"))
-    finally:
-        context.close()
+        screenshot(page, f"dataset-quality-nl{suffix}", selector="#quality")
+        screenshot(page, f"dataset-profile-nl{suffix}", selector="#profile")
 
 
 def test_html_quality_report_of_a_quarantined_delivery(browser: Any, demo_platform: Any, tmp_path: Path) -> None:
@@ -339,9 +265,7 @@ def test_html_quality_report_of_a_quarantined_delivery(browser: Any, demo_platfo
     path = write_report(tmp_path / "rapport.html", report, title=title)
 
     for width, name in ((1280, "quality-report-quarantined"), (390, "quality-report-quarantined-mobile")):
-        context = browser.new_context(viewport={"width": width, "height": 900}, offline=True)
-        try:
-            page = context.new_page()
+        with open_page(browser, viewport={"width": width, "height": 900}, offline=True) as page:
             requests: list[str] = []
             page.on("request", lambda request, seen=requests: seen.append(request.url))
             page.goto(path.as_uri())
@@ -353,11 +277,8 @@ def test_html_quality_report_of_a_quarantined_delivery(browser: Any, demo_platfo
             assert "rij 3: AantalInwoners_5 = -15" in failing
             assert page.locator("#profile-table tbody tr").count() == 118
             assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-            violations = serious_violations(page)
-            assert not violations, "\n".join(violations)
+            accessible(page)
             screenshot(page, name)
-        finally:
-            context.close()
 
 
 # -- accessibility and screenshots -----------------------------------------------------------
@@ -382,7 +303,6 @@ def test_no_serious_wcag_violations_and_screenshots(page: Any, live_server: Any,
     assert page.locator("html").get_attribute("lang") == lang
     if name == "dataset":
         assert page.locator("h1").inner_text() == (KWB_TITLE_NL if lang == "nl" else KWB_TITLE_EN)
-    violations = serious_violations(page)
-    assert not violations, "\n".join(violations)
+    accessible(page)
     if name in SCREENSHOT_PAGES:
         screenshot(page, f"{name}-{lang}")

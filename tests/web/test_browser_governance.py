@@ -8,104 +8,28 @@ source), exports a count table with small cells and sees them suppressed; the en
 destroyed; the board member bart finds the destruction record in the audit page, which says the
 chain is intact. axe-core checks every new page type against WCAG 2.1 AA (no serious or critical
 violation); screenshots go to build/screenshots/governance-*.png.
-
-Chromium comes from Debian (scripts/chromium.sh installs it); without it these tests skip, and
-STADSDATA_REQUIRE_ALL=1 (CI) turns that skip into a failure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stadsdata.governance.opgaven import add_months
-from stadsdata.platform import DEMO_PASSWORD, DEMO_WMO, Platform
-from tests.conftest import make_settings
+from stadsdata.platform import DEMO_WMO
+from tests.web.browser import accessible, log_in, log_out, no_sideways_scroll, open_page, requires_chromium, screenshot
 from tests.web.conftest import LiveServer
-from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, serious_violations
 from tests.web.test_governance_pages import quarantine_kwb
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed: run scripts/chromium.sh as root (apt-get install chromium)",
-)
+pytestmark = requires_chromium
 
 BSN = re.compile(r"\b999\d{6}\b")
 PSEUDONYM = re.compile(r"^[0-9a-f]{32}$")
 COUNT_SQL = f"SELECT wijkcode, voorziening, count(*) AS n\nFROM {DEMO_WMO}\nGROUP BY 1, 2"
-
-
-class Governed:
-    """The live server and the very platform object it serves (to run the sweep on)."""
-
-    def __init__(self, platform: Platform, server: LiveServer) -> None:
-        self.platform = platform
-        self.url = server.url
-
-
-@pytest.fixture(scope="module")
-def governed(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Governed]:
-    home = tmp_path_factory.mktemp("governed") / "home"
-    shutil.copytree(demo_template, home)
-    with Platform(make_settings(home)) as platform, LiveServer(platform) as server:
-        yield Governed(platform, server)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def screenshot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"governance-{name}.png"), full_page=True)
-
-
-def accessible(page: Any) -> None:
-    violations = serious_violations(page)
-    assert not violations, f"{page.url}:\n" + "\n".join(violations)
-
-
-def no_sideways_scroll(page: Any) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-
-
-def log_in(page: Any, base: str, user: str, next_path: str) -> None:
-    """Through the login form, as a person would: the page asked for sends them to log in."""
-    page.goto(base + next_path)
-    page.wait_for_url(re.compile(r".*/login\?next=.*"))
-    page.get_by_label("Gebruikersnaam").fill(user)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(base + next_path)
-    assert page.locator(".site-nav__name").inner_text() == user
-
-
-def log_out(page: Any) -> None:
-    page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_url(re.compile(r".*/$"))
-    assert page.locator(".site-nav__name").count() == 0
 
 
 def cells(page: Any, table: str, column: str) -> list[str]:
@@ -116,14 +40,14 @@ def cells(page: Any, table: str, column: str) -> list[str]:
 
 
 # -- the walk-through --------------------------------------------------------------------------------
-def test_done_when_file_approve_query_export_destroy_audit(page: Any, governed: Governed) -> None:
-    base, platform = governed.url, governed.platform
+def test_done_when_file_approve_query_export_destroy_audit(page: Any, live_server: LiveServer) -> None:
+    base, platform = live_server.url, live_server.platform
     # The source register really holds BSNs in the 999 test range: what must never show.
     source = platform.sql(f"SELECT bsn FROM {DEMO_WMO} LIMIT 5").rows
     assert all(BSN.fullmatch(row[0]) for row in source)
 
     # 1. A newcomer: the opgaven page asks to log in first, and comes back after.
-    log_in(page, base, "ana", "/opgaven")
+    log_in(page, base, "ana", "/opgaven", sent_by_the_page=True)
     assert page.locator("h1").inner_text() == "Opgaven"
 
     # 2. From the register's page to the request form.
@@ -158,7 +82,7 @@ def test_done_when_file_approve_query_export_destroy_audit(page: Any, governed: 
     )
     assert flags["bsn"] == "Direct identificerend" and flags["voorziening"] == "Bijzonder persoonsgegeven"
     accessible(page)
-    screenshot(page, "opgave-new-nl")
+    screenshot(page, "governance-opgave-new-nl")
     page.get_by_role("button", name="Opgave aanvragen").click()
     page.wait_for_url(re.compile(r".*/opgaven/\d+\?done=requested$"))
     opgave_id = int(re.search(r"/opgaven/(\d+)", page.url).group(1))  # type: ignore[union-attr]
@@ -170,7 +94,7 @@ def test_done_when_file_approve_query_export_destroy_audit(page: Any, governed: 
     log_out(page)
 
     # 3. The data owner finds it waiting, and approves it, the special category explicitly.
-    log_in(page, base, "olga", "/opgaven")
+    log_in(page, base, "olga", "/opgaven", sent_by_the_page=True)
     waiting = page.locator("#waiting a", has_text=f"Opgave {opgave_id}:")
     waiting.click()
     page.wait_for_url(f"**/opgaven/{opgave_id}#decide")
@@ -180,7 +104,7 @@ def test_done_when_file_approve_query_export_destroy_audit(page: Any, governed: 
     special.check()
     form.get_by_label("Motivering").fill("Doel, grondslag en DPIA zijn in orde; alleen tellen per wijk.")
     accessible(page)
-    screenshot(page, "opgave-decide-nl")
+    screenshot(page, "governance-opgave-decide-nl")
     form.get_by_role("button", name="Besluit vastleggen").click()
     page.wait_for_url(f"**/opgaven/{opgave_id}?done=decided")
     assert page.locator(".state-line .state").inner_text() == "goedgekeurd"
@@ -189,7 +113,7 @@ def test_done_when_file_approve_query_export_destroy_audit(page: Any, governed: 
     log_out(page)
 
     # 4. The analyst works in the pseudonymised workspace.
-    log_in(page, base, "ana", f"/opgaven/{opgave_id}")
+    log_in(page, base, "ana", f"/opgaven/{opgave_id}", sent_by_the_page=True)
     page.get_by_role("link", name="Open de werkruimte").click()
     page.wait_for_url(f"**/opgaven/{opgave_id}/workspace")
     stored_as = dict(
@@ -239,8 +163,8 @@ def test_done_when_file_approve_query_export_destroy_audit(page: Any, governed: 
     assert len(published) + len(kinds) >= 41 * 4  # a cross table of wijken x voorzieningen
     assert published and min(published) >= 10
     accessible(page)
-    screenshot(page, "workspace-nl")
-    page.locator("#export").screenshot(path=str(SCREENSHOTS / "governance-workspace-export-nl.png"))
+    screenshot(page, "governance-workspace-nl")
+    screenshot(page, "governance-workspace-export-nl", selector="#export")
 
     # The same page in English.
     page.goto(f"{base}/opgaven/{opgave_id}/workspace?lang=en")
@@ -256,8 +180,8 @@ def test_done_when_file_approve_query_export_destroy_audit(page: Any, governed: 
         "× suppressed (primary)"
     )
     accessible(page)
-    screenshot(page, "workspace-en")
-    page.locator("#export").screenshot(path=str(SCREENSHOTS / "governance-workspace-export-en.png"))
+    screenshot(page, "governance-workspace-en")
+    screenshot(page, "governance-workspace-export-en", selector="#export")
     page.goto(f"{base}/opgaven?lang=nl")
 
     # 6. The end date passes: the sweep destroys the workspace.
@@ -271,19 +195,19 @@ def test_done_when_file_approve_query_export_destroy_audit(page: Any, governed: 
         in page.locator(".form-error").inner_text()
     )
     accessible(page)
-    screenshot(page, "workspace-destroyed-nl")
+    screenshot(page, "governance-workspace-destroyed-nl")
     page.goto(f"{base}/opgaven/{opgave_id}")
     assert page.locator("#workspace-destroyed").inner_text().startswith("De werkruimte is vernietigd op")
     assert "end date" in page.locator(".destruction").inner_text()
     accessible(page)
-    screenshot(page, "opgave-nl")
+    screenshot(page, "governance-opgave-nl")
     page.goto(f"{base}/opgaven")
     accessible(page)
-    screenshot(page, "opgaven-nl")
+    screenshot(page, "governance-opgaven-nl")
     log_out(page)
 
     # 7. The board finds the destruction record, and the chain is intact.
-    log_in(page, base, "bart", "/audit")
+    log_in(page, base, "bart", "/audit", sent_by_the_page=True)
     page.get_by_label("Actie").fill("workspace_destroyed")
     page.get_by_role("button", name="Filteren").click()
     page.wait_for_url("**/audit?*action=workspace_destroyed*")
@@ -295,13 +219,13 @@ def test_done_when_file_approve_query_export_destroy_audit(page: Any, governed: 
     assert page.locator("#audit-verify").get_attribute("data-ok") == "true"
     assert page.locator("#audit-verify").inner_text().startswith("De keten is intact")
     accessible(page)
-    screenshot(page, "audit-nl")
+    screenshot(page, "governance-audit-nl")
 
 
 # -- the other pages: Datashop, inbox, phone width ---------------------------------------------------
-def test_datashop_and_inbox_in_the_browser(page: Any, governed: Governed, tmp_path: Path) -> None:
-    base = governed.url
-    log_in(page, base, "ana", "/datashop")
+def test_datashop_and_inbox_in_the_browser(page: Any, live_server: LiveServer, tmp_path: Path) -> None:
+    base = live_server.url
+    log_in(page, base, "ana", "/datashop", sent_by_the_page=True)
     page.get_by_label("Vraag", exact=True).fill("Hoeveel Wmo-cliënten zijn er per wijk in 2019?")
     page.get_by_label("Doel", exact=True).fill("Voor de begroting van de wijkteams in 2027.")
     page.get_by_role("button", name="Vraag indienen").click()
@@ -310,10 +234,10 @@ def test_datashop_and_inbox_in_the_browser(page: Any, governed: Governed, tmp_pa
     assert page.locator(".state-line .state").inner_text() == "nieuw"
     page.goto(f"{base}/datashop")
     accessible(page)
-    screenshot(page, "datashop-nl")
+    screenshot(page, "governance-datashop-nl")
     log_out(page)
 
-    log_in(page, base, "dora", f"/datashop/{request_id}")
+    log_in(page, base, "dora", f"/datashop/{request_id}", sent_by_the_page=True)
     page.get_by_label("Beantwoord met bestaande data of indicatoren").check()
     page.get_by_label("Toelichting").fill("Staat al in cbs_kwb_2019_den_haag, kolom WmoClienten_89.")
     accessible(page)
@@ -322,33 +246,29 @@ def test_datashop_and_inbox_in_the_browser(page: Any, governed: Governed, tmp_pa
     assert page.locator(".state-line .state").inner_text() == "beantwoord"
     assert page.locator("ol.history > li").count() == 2
     accessible(page)
-    screenshot(page, "datashop-request-nl")
+    screenshot(page, "governance-datashop-request-nl")
     log_out(page)
 
-    notice = quarantine_kwb(governed.platform, tmp_path)
-    log_in(page, base, "adam", "/inbox")
+    notice = quarantine_kwb(live_server.platform, tmp_path)
+    log_in(page, base, "adam", "/inbox", sent_by_the_page=True)
     assert page.locator("a[href='/inbox'] [data-unread]").inner_text().startswith("1")
     row = page.locator(f'#inbox-table tr[data-notice="{notice}"]')
     assert "ongelezen" in row.inner_text()
     accessible(page)
-    screenshot(page, "inbox-nl")
+    screenshot(page, "governance-inbox-nl")
     row.get_by_role("link").click()
     page.wait_for_url(f"**/inbox/{notice}")
     assert "quarantined" in page.locator(".notice-body").inner_text()
     accessible(page)
-    screenshot(page, "notice-nl")
+    screenshot(page, "governance-notice-nl")
 
 
 @pytest.mark.parametrize("path", ["/opgaven/1", "/opgaven/1/workspace", "/opgaven/new", "/audit", "/datashop"])
-def test_staff_pages_fit_a_phone(browser: Any, governed: Governed, path: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 900}, locale="nl-NL")
-    try:
-        page = context.new_page()
+def test_staff_pages_fit_a_phone(browser: Any, live_server: LiveServer, path: str) -> None:
+    with open_page(browser, viewport={"width": 390, "height": 900}, locale="nl-NL") as page:
         user = "bart" if path == "/audit" else "ana"
-        log_in(page, governed.url, user, path)
+        log_in(page, live_server.url, user, path, sent_by_the_page=True)
         no_sideways_scroll(page)
         accessible(page)
         if path == "/opgaven/1/workspace":
-            screenshot(page, "workspace-nl-mobile")
-    finally:
-        context.close()
+            screenshot(page, "governance-workspace-nl-mobile")

@@ -5,9 +5,6 @@ A newcomer opens the indicators from the menu, finds Den Haag, opens its profile
 compares Den Haag with the most similar gemeenten, sorts the table and downloads the comparison
 as CSV. axe-core finds no serious or critical WCAG 2.1 AA violation on a theme page, a region
 profile, a comparison, a map page and an embed; screenshots go to build/screenshots/indicators-*.png.
-
-Chromium comes from Debian (scripts/chromium.sh installs it); without it these tests skip, and
-STADSDATA_REQUIRE_ALL=1 (CI) turns that skip into a failure.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ import csv
 import functools
 import http.server
 import io
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,65 +22,11 @@ from typing import Any
 import pytest
 
 from stadsdata.indicators.model import Level
-from stadsdata.platform import Platform
-from tests.conftest import make_settings
+from tests.indicators.helpers import WMO
+from tests.web.browser import accessible, no_sideways_scroll, open_page, requires_chromium, screenshot
 from tests.web.conftest import LiveServer
-from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, serious_violations
-from tests.web.test_browser_governance import no_sideways_scroll
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed: run scripts/chromium.sh as root (apt-get install chromium)",
-)
-
-WMO = "wmo_clienten_per_1000"
-
-
-class Served:
-    def __init__(self, platform: Platform, server: LiveServer) -> None:
-        self.platform = platform
-        self.url = server.url
-
-
-@pytest.fixture(scope="module")
-def served(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    home = tmp_path_factory.mktemp("indicators") / "home"
-    shutil.copytree(demo_template, home)
-    with Platform(make_settings(home)) as platform, LiveServer(platform) as server:
-        yield Served(platform, server)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def screenshot(page: Any, name: str, selector: str | None = None) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = str(SCREENSHOTS / f"indicators-{name}.png")
-    if selector:
-        page.locator(selector).screenshot(path=path)
-    else:
-        page.screenshot(path=path, full_page=True)
-
-
-def accessible(page: Any) -> None:
-    violations = serious_violations(page)
-    assert not violations, f"{page.url}:\n" + "\n".join(violations)
+pytestmark = requires_chromium
 
 
 def table_order(page: Any, table: str) -> list[str]:
@@ -93,9 +35,9 @@ def table_order(page: Any, table: str) -> list[str]:
 
 # -- the newcomer ----------------------------------------------------------------------------------
 def test_a_newcomer_maps_wmo_per_wijk_compares_den_haag_and_downloads_the_csv(
-    page: Any, served: Served, tmp_path: Path
+    page: Any, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    base, service = served.url, served.platform.indicators
+    base, service = live_server.url, live_server.platform.indicators
     page.goto(base + "/")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Indicatoren").click()
     page.wait_for_url("**/indicatoren")
@@ -108,7 +50,7 @@ def test_a_newcomer_maps_wmo_per_wijk_compares_den_haag_and_downloads_the_csv(
     page.wait_for_url("**/indicatoren/regio/GM0518")
     assert page.locator("h1").inner_text() == "Profiel van 's-Gravenhage"
     accessible(page)
-    screenshot(page, "profile-GM0518")
+    screenshot(page, "indicators-profile-GM0518")
 
     # Wmo clients per 1,000 inhabitants for every wijk, on the map.
     page.get_by_label("Indicator op de kaart").select_option(WMO)
@@ -120,7 +62,7 @@ def test_a_newcomer_maps_wmo_per_wijk_compares_den_haag_and_downloads_the_csv(
     assert page.locator('#region-map svg path[data-code="WK051801"] title').text_content() == "Oostduinen: geheim"
     assert "Wmo-cliënten per wijk" in page.locator("#region-map .ind-figure__title").inner_text()
     page.locator("#region-map").scroll_into_view_if_needed()
-    screenshot(page, "map-wmo-wijken", "#region-map")
+    screenshot(page, "indicators-map-wmo-wijken", selector="#region-map")
     page.locator('#region-map svg a[href="/indicatoren/regio/WK051829"]').click()  # a wijk opens its profile
     page.wait_for_url("**/indicatoren/regio/WK051829")
     assert page.locator("h1").inner_text() == "Profiel van Schildersbuurt"
@@ -132,7 +74,7 @@ def test_a_newcomer_maps_wmo_per_wijk_compares_den_haag_and_downloads_the_csv(
     peers = [p.region.code for p in service.peers("GM0518", n=8)]
     assert table_order(page, "#compare-table") == ["GM0518", *peers]
     accessible(page)
-    screenshot(page, "compare-GM0518")
+    screenshot(page, "indicators-compare-GM0518")
 
     # Sort on a column in place (JavaScript), secret and missing values last.
     header = page.locator("#compare-table thead th").nth(1)
@@ -177,60 +119,52 @@ def test_a_newcomer_maps_wmo_per_wijk_compares_den_haag_and_downloads_the_csv(
         ("embed-map", f"/embed/kaart?indicator={WMO}&niveau=wijk&gemeente=GM0518"),
     ],
 )
-def test_every_kind_of_page_is_accessible(page: Any, served: Served, name: str, url: str) -> None:
-    response = page.goto(served.url + url)
+def test_every_kind_of_page_is_accessible(page: Any, live_server: LiveServer, name: str, url: str) -> None:
+    response = page.goto(live_server.url + url)
     assert response.status == 200
     accessible(page)
     no_sideways_scroll(page)
-    screenshot(page, name)
+    screenshot(page, f"indicators-{name}")
 
 
-def test_on_a_phone_wide_tables_and_maps_stay_inside_the_page(browser: Any, served: Served) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL")
-    try:
-        page = context.new_page()
+def test_on_a_phone_wide_tables_and_maps_stay_inside_the_page(browser: Any, live_server: LiveServer) -> None:
+    with open_page(browser, viewport={"width": 390, "height": 844}, locale="nl-NL") as page:
         for url in ("/indicatoren/vergelijk?regio=GM0518", f"/indicatoren/regio/GM0518?kaart={WMO}"):
-            page.goto(served.url + url)
+            page.goto(live_server.url + url)
             no_sideways_scroll(page)
             accessible(page)
         page.locator("#region-map").scroll_into_view_if_needed()
-        screenshot(page, "profile-GM0518-phone")
-    finally:
-        context.close()
+        screenshot(page, "indicators-profile-GM0518-phone")
 
 
-def test_sorting_works_without_javascript(browser: Any, served: Served) -> None:
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto(served.url + "/indicatoren/monitor/wmo_monitor_den_haag")
+def test_sorting_works_without_javascript(browser: Any, live_server: LiveServer) -> None:
+    with open_page(browser, java_script_enabled=False) as page:
+        page.goto(live_server.url + "/indicatoren/monitor/wmo_monitor_den_haag")
         page.locator("#monitor-table thead th").nth(1).get_by_role("link").click()  # the server sorts
         page.wait_for_url(f"**sort={WMO}*")
         page.locator("#monitor-table thead th").nth(1).get_by_role("link").click()
         page.wait_for_url(f"**sort=-{WMO}*")
         assert table_order(page, "#monitor-table")[0] == "WK051835"  # Zuiderpark: the highest Wmo share
-    finally:
-        context.close()
 
 
-def test_the_embed_shows_in_an_iframe_of_another_site(page: Any, served: Served, tmp_path: Path) -> None:
+def test_the_embed_shows_in_an_iframe_of_another_site(page: Any, live_server: LiveServer, tmp_path: Path) -> None:
     """The snippet on the page, pasted into a page of another site (another origin), shows the map;
     a normal page in the same place is refused."""
-    page.goto(served.url + "/indicatoren/monitor/wmo_monitor_den_haag")
+    page.goto(live_server.url + "/indicatoren/monitor/wmo_monitor_den_haag")
     page.locator("#monitor-map .ind-embed summary").click()
     snippet = page.locator("#monitor-map textarea").input_value()
-    assert snippet.startswith(f'<iframe src="{served.url}/embed/kaart?indicator=')
+    assert snippet.startswith(f'<iframe src="{live_server.url}/embed/kaart?indicator=')
     (tmp_path / "kaart.html").write_text(f"<!doctype html><title>Elders</title>{snippet}", encoding="utf-8")
     (tmp_path / "pagina.html").write_text(
-        f'<!doctype html><title>Elders</title><iframe src="{served.url}/indicatoren"></iframe>', encoding="utf-8"
+        f'<!doctype html><title>Elders</title><iframe src="{live_server.url}/indicatoren"></iframe>', encoding="utf-8"
     )
     with other_site(tmp_path) as elsewhere:
         page.goto(f"{elsewhere}/kaart.html")
         frame = page.frame_locator("iframe")
         frame.locator("svg").wait_for()
         assert frame.locator("svg a").count() == 44
-        screenshot(page, "embedded-elsewhere")
-        with page.expect_response(f"{served.url}/indicatoren") as answer:
+        screenshot(page, "indicators-embedded-elsewhere")
+        with page.expect_response(f"{live_server.url}/indicatoren") as answer:
             page.goto(f"{elsewhere}/pagina.html")
         assert answer.value.status == 200 and answer.value.headers["x-frame-options"] == "DENY"
         page.wait_for_timeout(500)

@@ -4,38 +4,15 @@ source, secret values as null with ``geheim: true``, 404 problems for unknown id
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from stadsdata.indicators.model import Level
-from stadsdata.platform import Platform
-from stadsdata.web import create_app
-from tests.conftest import make_settings
+from tests.indicators.helpers import WMO, read_only_app_fixtures
 
-WMO = "wmo_clienten_per_1000"
-
-
-@pytest.fixture(scope="module")
-def served(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, TestClient]]:
-    home = tmp_path_factory.mktemp("indicator-api") / "home"
-    shutil.copytree(demo_template, home)
-    with Platform(make_settings(home)) as platform, TestClient(create_app(platform)) as client:
-        yield platform, client
-
-
-@pytest.fixture(scope="module")
-def client(served: tuple[Platform, TestClient]) -> TestClient:
-    return served[1]
-
-
-@pytest.fixture(scope="module")
-def service(served: tuple[Platform, TestClient]) -> Any:
-    return served[0].indicators
+served, client, service = read_only_app_fixtures("indicator-api")
 
 
 def test_the_list_has_every_definition_with_its_links(client: TestClient, service: Any) -> None:

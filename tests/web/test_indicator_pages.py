@@ -9,42 +9,21 @@ import csv
 import html
 import io
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from stadsdata.indicators.model import Level
-from stadsdata.platform import Platform
-from stadsdata.web import create_app
 from stadsdata.web.i18n import Translator
 from stadsdata.web.indicator_views import number
-from tests.conftest import make_settings
+from tests.indicators.helpers import WMO, read_only_app_fixtures
 
-WMO = "wmo_clienten_per_1000"
 HTML = {"accept": "text/html"}
 NL = Translator("nl")
 
 
-@pytest.fixture(scope="module")
-def served(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, TestClient]]:
-    home = tmp_path_factory.mktemp("indicator-pages") / "home"
-    shutil.copytree(demo_template, home)
-    with Platform(make_settings(home)) as platform, TestClient(create_app(platform)) as client:
-        yield platform, client
-
-
-@pytest.fixture(scope="module")
-def client(served: tuple[Platform, TestClient]) -> TestClient:
-    return served[1]
-
-
-@pytest.fixture(scope="module")
-def service(served: tuple[Platform, TestClient]) -> Any:
-    return served[0].indicators
+served, client, service = read_only_app_fixtures("indicator-pages")
 
 
 def page(client: TestClient, url: str, status: int = 200) -> str:

@@ -11,7 +11,6 @@ API examples point at the API under ``/api/v1``. UI strings live in ``i18n``.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,12 +31,13 @@ from stadsdata.errors import AuthenticationError, CsrfError, NotFoundError, Stad
 from stadsdata.governance.catalog_access import CatalogAccess
 from stadsdata.metastore.records import DatasetRecord
 from stadsdata.opendata.search import FACETS, QUALITY_BUCKETS, SORTS, SearchResult, search_datasets
-from stadsdata.web import auth
+from stadsdata.web import auth, faceted
+from stadsdata.web.faceted import FacetedSearch
 from stadsdata.web.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, LANGUAGES, Translator, resolve_language
 from stadsdata.web.quality_report import profile_view, quality_view, trend_of
 
 HERE = Path(__file__).parent
-PAGE_SIZE = 20
+PAGE_SIZE = 20  # search results a page (read per request)
 PREVIEW_ROWS = 20
 MAX_CELL = 160  # characters of a preview cell (long texts and WKT geometries are cut)
 RECENT = 5
@@ -76,30 +76,33 @@ def home(request: Request) -> Response:
 @router.get("/datasets", response_class=HTMLResponse, name="portal.search")
 def search(request: Request) -> Response:
     t = _translator(request)
-    params = request.query_params
-    q = params.get("q", "").strip()[:200]
-    sort = params.get("sort", "relevance")
-    if sort not in SORTS:
-        sort = "relevance"
-    filters = {facet: [v for v in params.getlist(facet) if v][:20] for facet in FACETS if params.getlist(facet)}
-    page = _positive_int(params.get("page"), default=1)
+    state = FacetedSearch("/datasets", FACETS, SORTS, page_size=PAGE_SIZE).read(request.query_params)
     catalog = _catalog(request)
     records = _visible(request)
 
-    def run(page: int) -> SearchResult:
-        offset = (page - 1) * PAGE_SIZE
+    def run(offset: int, limit: int) -> SearchResult:
         return search_datasets(
-            catalog, q=q, filters=filters, sort=sort, lang=t.lang, offset=offset, limit=PAGE_SIZE, records=records
+            catalog,
+            q=state.q,
+            filters=state.filters,
+            sort=state.sort,
+            lang=t.lang,
+            offset=offset,
+            limit=limit,
+            records=records,
         )
 
-    result = run(page)
-    pages = max(1, math.ceil(result.total / PAGE_SIZE))
-    if page > pages:  # past the end: show the last page
-        page = pages
-        result = run(page)
-    contracts = {r.id: r.contract for r in records} if q else {}
-    matched = {card.id: matching_columns(contracts.get(card.id, {}), q) for card in result.cards}
-    state = SearchState(q=q, filters=result.filters, sort=sort, page=page)
+    result, state = state.fetch(run)
+    contracts = {r.id: r.contract for r in records} if state.q else {}
+    matched = {card.id: matching_columns(contracts.get(card.id, {}), state.q) for card in result.cards}
+    facets = faceted.facets(
+        state,
+        result.facets,
+        title=lambda name: t(f"facet.{name}"),
+        label=t.facet_value,
+        scales={"quality": QUALITY_BUCKETS},  # a scale: best to worst, whatever the counts
+        dutch=lambda name: name == "dienst",
+    )
     return _render(
         request,
         "search.html",
@@ -107,11 +110,9 @@ def search(request: Request) -> Response:
             "result": result,
             "matched": matched,
             "state": state,
-            "facets": _facets(t, result, state),
+            "facets": facets,
+            "chips": faceted.chips(state, facets),
             "sorts": SORTS,
-            "pages": pages,
-            "previous_url": state.with_page(state.page - 1) if state.page > 1 else None,
-            "next_url": state.with_page(state.page + 1) if state.page < pages else None,
         },
     )
 
@@ -247,27 +248,6 @@ def _secure(request: Request) -> bool:
 
 
 # -- page parts ----------------------------------------------------------------------------
-def _facets(t: Translator, result: SearchResult, state: SearchState) -> list[Facet]:
-    """Each facet's values with counts and toggle links, most results first, then by label
-    (quality values in their own order, best to worst)."""
-    facets = []
-    for name in FACETS:
-        selected = result.filters.get(name, [])
-        counts = dict(result.facets[name])
-        # Selected values with no match left still show (count 0), so they can be removed.
-        counts.update({value: 0 for value in selected if value not in counts})
-        values = [
-            FacetValue(value, t.facet_value(name, value), count, value in selected, state.toggle(name, value))
-            for value, count in counts.items()
-        ]
-        if name == "quality":  # a scale: best to worst, whatever the counts
-            values.sort(key=lambda v: QUALITY_BUCKETS.index(v.value) if v.value in QUALITY_BUCKETS else 99)
-        else:
-            values.sort(key=lambda v: (-v.count, v.label.lower()))
-        facets.append(Facet(name, values))
-    return facets
-
-
 def excerpt(text: str, length: int = 240) -> str:
     """The start of ``text`` cut at a word boundary, with an ellipsis when anything was cut."""
     text = " ".join(text.split())
@@ -292,65 +272,6 @@ def matching_columns(contract: dict[str, Any], q: str, *, at_most: int = 5) -> l
         if any(w in haystack for w in words):
             found.append(column["name"])
     return found[:at_most]
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-    url: str
-
-
-@dataclass
-class Facet:
-    name: str
-    values: list[FacetValue]
-
-
-@dataclass(frozen=True)
-class SearchState:
-    """The search page's query string, and links that change one thing in it."""
-
-    q: str
-    filters: dict[str, list[str]]
-    sort: str
-    page: int
-
-    def params(self, **changes: Any) -> list[tuple[str, str]]:
-        q = changes.get("q", self.q)
-        filters = changes.get("filters", self.filters)
-        sort = changes.get("sort", self.sort)
-        page = changes.get("page", 1)
-        out: list[tuple[str, str]] = [("q", q)] if q else []
-        for facet in FACETS:
-            out += [(facet, value) for value in filters.get(facet, [])]
-        if sort != "relevance":
-            out.append(("sort", sort))
-        if page > 1:
-            out.append(("page", str(page)))
-        return out
-
-    def url(self, **changes: Any) -> str:
-        query = urlencode(self.params(**changes))
-        return "/datasets" + (f"?{query}" if query else "")
-
-    def toggle(self, facet: str, value: str) -> str:
-        values = list(self.filters.get(facet, []))
-        values = [v for v in values if v != value] if value in values else [*values, value]
-        return self.url(filters={**self.filters, facet: values})
-
-    def with_page(self, page: int) -> str:
-        return self.url(page=page)
-
-    @property
-    def active(self) -> list[tuple[str, str]]:
-        return [(facet, value) for facet in FACETS for value in self.filters.get(facet, [])]
-
-    @property
-    def clear_url(self) -> str:
-        return self.url(filters={})
 
 
 @dataclass(frozen=True)
@@ -501,12 +422,6 @@ def _render(request: Request, template: str, context: dict[str, Any], *, status:
 
 def _not_found(request: Request) -> Response:
     return _render(request, "not_found.html", {}, status=404)
-
-
-def _positive_int(text: str | None, *, default: int) -> int:
-    if text and text.isdigit() and 0 < len(text) < 7:
-        return max(1, int(text))
-    return default
 
 
 def _wants_html(request: Request) -> bool:

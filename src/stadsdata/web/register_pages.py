@@ -18,7 +18,6 @@ algorithms that use the dataset (``_algorithms_for_dataset.html``).
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -34,15 +33,16 @@ from stadsdata.governance.opgaven import opgave_resource
 from stadsdata.platform import Platform
 from stadsdata.register.service import AlgorithmEntry, AlgorithmVersion
 from stadsdata.register.standard import STANDARD, FieldDef
-from stadsdata.web import auth
-from stadsdata.web.api_register import problem_text
+from stadsdata.web import auth, faceted
+from stadsdata.web.api_register import FACETS, problem_text
+from stadsdata.web.faceted import FacetedSearch
 from stadsdata.web.i18n import Translator
-from stadsdata.web.portal import _positive_int, _render, _translator, _visible
+from stadsdata.web.portal import _render, _translator, _visible
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 20
-FACETS = ("organization", "category", "status", "publication_category")
+SEARCH = FacetedSearch("/algoritmes", FACETS, page_size=PAGE_SIZE)
 GROUPING_ROWS = 2  # empty title/link rows offered below the filled ones
 SHORT_TEXT = 500  # a string field longer than this is a textarea
 MAX_TEXT = 20_000  # characters read of one posted field (the area checks the standard's maximum)
@@ -66,31 +66,22 @@ def algorithms_for_dataset(request: Request, dataset_id: str) -> list[AlgorithmE
 @router.get("/algoritmes", response_class=HTMLResponse, name="register.list")
 def algorithms(request: Request) -> Response:
     t = _translator(request)
-    params = request.query_params
-    q = params.get("q", "").strip()[:200]
-    filters = {f: [v[:200] for v in params.getlist(f) if v][:20] for f in FACETS if params.getlist(f)}
-    page = _positive_int(params.get("page"), default=1)
+    state = SEARCH.read(request.query_params)
     register = _platform(request).algorithms
-
-    def run(page: int) -> Any:
-        return register.search(q=q, filters=filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-
-    found = run(page)
-    pages = max(1, math.ceil(found.total / PAGE_SIZE))
-    if page > pages:
-        page = pages
-        found = run(page)
-    state = RegisterState(q=q, filters=filters, page=page)
+    found, state = state.fetch(
+        lambda offset, limit: register.search(q=state.q, filters=state.filters, offset=offset, limit=limit)
+    )
+    facets = faceted.facets(
+        state, found.facets, title=lambda name: t(f"register.facet.{name}"), dutch=lambda name: True
+    )
     return _render(
         request,
         "algorithms.html",
         {
             "found": found,
             "state": state,
-            "facets": _facets(t, found.facets, state),
-            "pages": pages,
-            "previous_url": state.url(page=page - 1) if page > 1 else None,
-            "next_url": state.url(page=page + 1) if page < pages else None,
+            "facets": facets,
+            "chips": faceted.chips(state, facets),
             "may_edit": _may_edit(request, auth.portal_actor(request)),
         },
     )
@@ -485,70 +476,6 @@ def _plain(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(_plain(v) for v in value)
     return str(value)
-
-
-# -- facets --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    count: int
-    selected: bool
-    url: str
-
-
-@dataclass(frozen=True)
-class Facet:
-    name: str
-    values: list[FacetValue]
-
-
-def _facets(t: Translator, counted: dict[str, list[tuple[str, int]]], state: RegisterState) -> list[Facet]:
-    facets = []
-    for name in FACETS:
-        selected = state.filters.get(name, [])
-        counts = dict(counted.get(name, []))
-        counts.update({value: 0 for value in selected if value not in counts})
-        values = [FacetValue(v, n, v in selected, state.toggle(name, v)) for v, n in counts.items()]
-        values.sort(key=lambda v: (-v.count, v.value.lower()))
-        facets.append(Facet(name, values))
-    return facets
-
-
-@dataclass(frozen=True)
-class RegisterState:
-    """The list page's query string, and links that change one thing in it."""
-
-    q: str
-    filters: dict[str, list[str]]
-    page: int
-
-    def params(self, **changes: Any) -> list[tuple[str, str]]:
-        q = changes.get("q", self.q)
-        filters = changes.get("filters", self.filters)
-        page = changes.get("page", 1)
-        out: list[tuple[str, str]] = [("q", q)] if q else []
-        for facet in FACETS:
-            out += [(facet, value) for value in filters.get(facet, [])]
-        if page > 1:
-            out.append(("page", str(page)))
-        return out
-
-    def url(self, **changes: Any) -> str:
-        query = urlencode(self.params(**changes))
-        return "/algoritmes" + (f"?{query}" if query else "")
-
-    def toggle(self, facet: str, value: str) -> str:
-        values = list(self.filters.get(facet, []))
-        values = [v for v in values if v != value] if value in values else [*values, value]
-        return self.url(filters={**self.filters, facet: values})
-
-    @property
-    def active(self) -> list[tuple[str, str]]:
-        return [(facet, value) for facet in FACETS for value in self.filters.get(facet, [])]
-
-    @property
-    def clear_url(self) -> str:
-        return self.url(filters={})
 
 
 # -- helpers -------------------------------------------------------------------------------------
