@@ -187,6 +187,34 @@ def test_value_that_breaks_the_type(loaded: Platform, tmp_path: Path) -> None:
     assert_rejected(loaded, file, "line 42 (row 41)", "column population", "value 'veel' is not a whole number")
 
 
+@pytest.mark.parametrize("nullable", [False, True])
+def test_a_bad_datetime_is_refused_never_read_as_empty(platform: Platform, tmp_path: Path, nullable: bool) -> None:
+    """DuckDB's CSV reader turns a bad TIMESTAMPTZ into NULL without a reject; the engine reads the
+    column as text and casts it, so the value is named, also where the column may be empty."""
+    contract = yaml.safe_load(
+        (Path(__file__).parents[1] / "data" / "contracts" / "test_meldingen_assen.yaml").read_text()
+    )
+    for column in contract["columns"]:
+        if column["name"] == "created_at":
+            column["nullable"] = nullable
+    path = tmp_path / "test_meldingen_assen.yaml"
+    path.write_text(yaml.safe_dump(contract, allow_unicode=True), encoding="utf-8")
+    platform.register(path)
+    source = Path(__file__).parents[1] / "data" / "meldingen_assen_extract.csv"
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
+    platform.ingest(write_csv(tmp_path / "goed.csv", rows), "test_meldingen_assen")
+    rows[4][1] = "gisteren om vier uur"
+    file = write_csv(tmp_path / "datum.csv", rows)
+    assert_rejected(
+        platform,
+        file,
+        "line 5 (row 4)",
+        "column created_at",
+        "value 'gisteren om vier uur' is not a date and time (ISO 8601)",
+        dataset="test_meldingen_assen",
+    )
+
+
 def test_unknown_column_rejected(loaded: Platform, tmp_path: Path) -> None:
     rows = [row + [value] for row, value in zip(real_rows(), ["extra"] + ["1"] * 355, strict=True)]
     file = write_csv(tmp_path / "extra.csv", rows)

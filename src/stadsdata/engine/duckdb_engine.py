@@ -43,6 +43,8 @@ EXPECTED = {
     ColumnType.datetime: "a date and time (ISO 8601)",
     ColumnType.geometry: "a geometry (WKT or WKB)",
 }
+#: column types the CSV reader reads as text, to be cast in the projection
+TEXT_READ = (ColumnType.geometry, ColumnType.datetime)
 
 
 class DuckDBEngine(Engine):
@@ -70,7 +72,9 @@ class DuckDBEngine(Engine):
         for name in header:
             spec = by_source.get(name)
             kind = spec.type if spec else ColumnType.string
-            read_types[name] = "VARCHAR" if kind == ColumnType.geometry else DUCKDB_TYPES[kind]
+            # read as text and cast in the projection: DuckDB's CSV reader turns a bad TIMESTAMPTZ into
+            # NULL without a reject (duckdb 1.5), which would lose the value silently
+            read_types[name] = "VARCHAR" if kind in TEXT_READ else DUCKDB_TYPES[kind]
         columns = "{" + ", ".join(f"{lit(n)}: {lit(t)}" for n, t in read_types.items()) + "}"
         options = [
             f"delim={lit(dialect.delimiter)}",
@@ -89,7 +93,7 @@ class DuckDBEngine(Engine):
         if dialect.decimal != ".":
             options.append(f"decimal_separator={lit(dialect.decimal)}")
         read = f"read_csv({lit(str(source))}, {', '.join(o for o in options if o)})"
-        select = ", ".join(self._project(f, from_text=f.type == ColumnType.geometry) for f in fields)
+        select = ", ".join(self._project(f, from_text=f.type in TEXT_READ) for f in fields)
         spatial = any(f.type == ColumnType.geometry for f in fields)
         con = self._connect(spatial=spatial)
         try:
@@ -101,13 +105,35 @@ class DuckDBEngine(Engine):
                 "FROM stadsdata_rejects ORDER BY line LIMIT 20"
             ).fetchall()
         except duckdb.Error as exc:
-            return StageResult(0, [Problem(f"could not be parsed as {dialect.label}: {_first_line(exc)}")])
+            plain = f"read_csv({lit(str(source))}, {', '.join(o for o in options if 'rejects' not in o)})"
+            bad = self._first_bad_text(con, plain, [f for f in fields if f.type == ColumnType.datetime and f.source])
+            return StageResult(0, [bad or Problem(f"could not be parsed as {dialect.label}: {_first_line(exc)}")])
         finally:
             con.close()
         problems = [
             self._reject_problem(r, by_name={f.source: f for f in fields if f.source}, n=len(header)) for r in rejects
         ]
         return StageResult(int(written), problems)
+
+    @staticmethod
+    def _first_bad_text(con: duckdb.DuckDBPyConnection, relation: str, specs: list[FieldSpec]) -> Problem | None:
+        """The first row whose text in one of these columns does not cast to the column's type."""
+        found: Problem | None = None
+        for spec in specs:
+            col, target = q(str(spec.source)), DUCKDB_TYPES[spec.type]
+            try:
+                row = con.execute(
+                    f"SELECT __row, {col} FROM (SELECT row_number() OVER () AS __row, {col} FROM {relation}) "
+                    f"WHERE {col} IS NOT NULL AND TRY_CAST({col} AS {target}) IS NULL ORDER BY __row LIMIT 1"
+                ).fetchone()
+            except duckdb.Error:
+                continue  # the file has another problem too; the caller reports the parser's own message
+            if row and (found is None or int(row[0]) < (found.row or 0)):
+                value = str(row[1])
+                found = Problem(
+                    f"value {value!r} is not {EXPECTED[spec.type]}", row=int(row[0]), column=spec.source, value=value
+                )
+        return found
 
     @staticmethod
     def _reject_problem(reject: tuple, by_name: dict[str | None, FieldSpec], n: int) -> Problem:
@@ -134,6 +160,8 @@ class DuckDBEngine(Engine):
         if spec.source is None:
             return f"CAST(NULL AS {target}) AS {q(spec.name)}"
         col = q(spec.source)
+        if spec.type == ColumnType.datetime and from_text:
+            return f"CAST({col} AS {target}) AS {q(spec.name)}"
         if spec.type == ColumnType.geometry:
             if from_text:
                 return f"ST_AsWKB(ST_GeomFromText({col})) AS {q(spec.name)}"
