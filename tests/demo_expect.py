@@ -14,7 +14,7 @@ SHIPPED = {i: load_contract(demo.contract_path(i)) for i in demo.DEMO_DATASETS}
 #: The shipped datasets the public may see (not the vertrouwelijk synthetic Wmo register).
 PUBLIC_DEMO = [i for i, contract in SHIPPED.items() if contract.classification == Classification.openbaar]
 #: The datasets the platform computes while loading the demo, in the order they are written; all openbaar.
-COMPUTED = ["indicatoren", "wmo_prognose"]
+COMPUTED = ["indicatoren", "wmo_prognose", "verkeer_hotspots"]
 #: Everything the public catalogue holds after the demo.
 PUBLIC = [*PUBLIC_DEMO, *COMPUTED]
 
@@ -28,3 +28,13 @@ def public_contracts(platform: Any) -> dict[str, Contract]:
 
 def themed(contracts: dict[str, Contract], theme: str) -> list[str]:
     return [i for i, contract in contracts.items() if theme in contract.themes]
+
+
+#: The real 2022 Algoritmeregister export the demo imports: its entries, and those of Gemeente Den Haag.
+REGISTER_2022 = 96
+REGISTER_2022_DEN_HAAG = 26
+#: The model cards the demo's models register for Gemeente Den Haag (Platform.load_demo_models).
+MODEL_CARDS = ["gemeente-den-haag-wmo-prognose-per-wijk", "gemeente-den-haag-verkeersrisicomodel"]
+#: The register after the demo.
+REGISTER = REGISTER_2022 + len(MODEL_CARDS)
+REGISTER_DEN_HAAG = REGISTER_2022_DEN_HAAG + len(MODEL_CARDS)

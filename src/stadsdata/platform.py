@@ -32,9 +32,10 @@ from stadsdata.metastore import Metastore
 from stadsdata.metastore.contract_files import ContractFiles
 from stadsdata.metastore.opgaven_store import Opgave
 from stadsdata.metastore.records import DatasetRecord
-from stadsdata.models import Models, WmoForecast
+from stadsdata.models import Models, TrafficRisk, WmoForecast
 from stadsdata.opendata.aggregates import AggregatePublisher
 from stadsdata.register import REGISTER_2022, AlgorithmRegister, ImportReport
+from stadsdata.reports import Reports
 from stadsdata.settings import Settings
 from stadsdata.workspaces.service import Workspaces
 
@@ -127,7 +128,10 @@ class Platform:
         self.models = Models(
             wmo=WmoForecast(
                 self.catalog, self.ingestor, self.policy, self.audit, self.algorithms, staging=self.home / "staging"
-            )
+            ),
+            verkeer=TrafficRisk(
+                self.catalog, self.ingestor, self.policy, self.audit, self.algorithms, staging=self.home / "staging"
+            ),
         )
         # indicators (docs/indicators.md): definitions as files, computed into the dataset `indicatoren`
         self.indicators = IndicatorService(
@@ -139,6 +143,8 @@ class Platform:
             folders=[demo.INDICATORS, self.home / "indicators"],
             staging=self.home / "staging",
         )
+        # reports (docs/reports.md): every dataset of the meldingen type, aggregated by the engine
+        self.reports = Reports(self.catalog, self.engine)
 
     # -- lifecycle -------------------------------------------------------------------------
     def recover(self) -> list[RecoveryReport]:
@@ -385,6 +391,7 @@ class Platform:
         """Train the models on the demo data: each publishes its output dataset and registers its
         model card in the algorithm register (docs/wmo-forecast.md)."""
         self.models.wmo.train(by=self.settings.user)
+        self.models.verkeer.run(by=self.settings.user)  # hotspots of every gemeente in the BRON file
 
     def load_demo_register(self) -> ImportReport:
         """The real 2022 Algoritmeregister export into the algorithm register (idempotent)."""

@@ -27,6 +27,9 @@ def test_demo_loads_every_shipped_dataset(demo_platform: Platform) -> None:
         "indicatoren": 263643,  # 45 indicators x every region and year that has their columns
         "wmo_clienten_synthetisch": 36830,  # vertrouwelijk: in the staff catalogue, never in the public one
         "wmo_prognose": 44 * 5,  # 43 inhabited wijken and the city x 5 years
+        "bron_ongevallen_utrecht_2015_2018": 17979,  # one row per party of an accident (13,406 accidents)
+        "meldingen_assen_signalen_2026": 3024,
+        "verkeer_hotspots": 7858,  # every accident location of the Utrecht BRON extract
     }
 
 

@@ -83,6 +83,10 @@ RUNNER = CliRunner()
 WMO_SOURCES = ("cbs_kwb_2017_nl", "cbs_kwb_2019_den_haag", "cbs_kwb_2021_den_haag", "wmo_hbh_gemeenten_2017_2019")
 #: what `models wmo train|forecast` ask about: ingest on the model's open output (its generated contract)
 WMO_PROGNOSE = DatasetResource("wmo_prognose", "openbaar", "Dienst Onderwijs, Cultuur en Welzijn (OCW)")
+#: what `models verkeer hotspots` reads (real BRON data) and asks about: ingest on its open output
+VERKEER_SOURCE = "bron_ongevallen_utrecht_2015_2018"
+VERKEER_REPORTS = "meldingen_assen_signalen_2026"  # real Signalen reports (openbaar), far from any accident
+VERKEER_HOTSPOTS = DatasetResource("verkeer_hotspots", "openbaar", "Dienst Stedelijke Ontwikkeling (DSO)")
 
 
 def dataset_of(classification: str) -> str:
@@ -213,6 +217,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
             p.ingest(files["negative"], "kwb_intern")
         world.spare_quarantine = p.metastore.list_deliveries("kwb_intern")[-1].id
         for source in WMO_SOURCES:  # what `models wmo train|forecast` read (real CBS data, openbaar)
+            p.register(demo.contract_path(source))
+            p.ingestor.ingest(demo.data_path(source), source)
+        for source in (VERKEER_SOURCE, VERKEER_REPORTS):  # what `models verkeer` reads (real, openbaar)
             p.register(demo.contract_path(source))
             p.ingestor.ingest(demo.data_path(source), source)
 
@@ -826,6 +833,20 @@ GOVERNANCE_COMMANDS = [
         lambda w, p: ["models", "wmo", "forecast"],
         dataset_action(Action.ingest, WMO_PROGNOSE),
         "wmo_prognose: version ",
+    ),
+    _g(
+        "models verkeer hotspots",
+        lambda w, p: ["models", "verkeer", "hotspots", "--gemeente", "GM0344", "--top", "3"],
+        dataset_action(Action.ingest, VERKEER_HOTSPOTS),
+        "verkeer_hotspots: version ",
+    ),
+    _g(
+        # Assen's reports lie far from every Utrecht accident: nothing to publish, so nothing to ask;
+        # with an overlap it asks ingest on verkeer_prioriteiten (tests/cli/test_cli_verkeer.py)
+        "models verkeer match",
+        lambda w, p: ["models", "verkeer", "match", "--reports", VERKEER_REPORTS],
+        always,
+        "no place has both accidents and reports",
     ),
     _g(
         "audit verify",

@@ -1,5 +1,5 @@
 """``stadsdata register import|list|show|export`` as a user runs them: real subprocesses on a demo
-home (the real 2022 register, 96 entries, 26 of Gemeente Den Haag), real files.
+home (the real 2022 register, 96 entries, 26 of Gemeente Den Haag, and the demo's model cards), real files.
 
 The import reports per entry what the v1.0 standard misses and which text is broken; list finds the
 Den Haag algorithms by facet and by words; show prints every filled field under the standard's
@@ -22,6 +22,7 @@ import pytest
 
 from stadsdata.register.standard import STANDARD, validate
 from tests.cli.run import stadsdata
+from tests.demo_expect import REGISTER, REGISTER_DEN_HAAG
 
 DEN_HAAG = "Gemeente Den Haag"
 WMO = "gemeente-den-haag-wmo-voorspelmodel"
@@ -32,7 +33,8 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("register") / "home"
     result = stadsdata("demo", "--no-serve", home=home)
     assert result.returncode == 0, result.stderr
-    assert "algorithm register: 96 entries (26 of Gemeente Den Haag, 70 of 5 other organisations)" in result.stdout
+    line = f"algorithm register: {REGISTER} entries ({REGISTER_DEN_HAAG} of {DEN_HAAG}, 70 of 5 other organisations)"
+    assert line in result.stdout
     return home
 
 
@@ -54,14 +56,14 @@ def listed(home: Path, *args: str) -> list[dict[str, object]]:
     return json.loads(result.stdout)
 
 
-def test_list_finds_the_26_den_haag_algorithms_by_facet_and_the_70_others(home: Path) -> None:
+def test_list_finds_the_den_haag_algorithms_by_facet_and_the_70_others(home: Path) -> None:
     everything = listed(home)
-    assert len(everything) == 96
+    assert len(everything) == REGISTER
     den_haag = listed(home, "--organization", DEN_HAAG)
-    assert len(den_haag) == 26 and {e["organization"] for e in den_haag} == {DEN_HAAG}
+    assert len(den_haag) == REGISTER_DEN_HAAG and {e["organization"] for e in den_haag} == {DEN_HAAG}
     assert sum(1 for e in everything if e["organization"] != DEN_HAAG) == 70
     in_use = listed(home, "--organization", DEN_HAAG, "--status", "In gebruik")
-    assert 0 < len(in_use) < 26 and {e["status"] for e in in_use} == {"In gebruik"}
+    assert 0 < len(in_use) < REGISTER_DEN_HAAG and {e["status"] for e in in_use} == {"In gebruik"}
     table = stadsdata("register", "list", "--q", "wmo voorspelmodel", home=home)
     assert WMO in table.stdout and table.stdout.rstrip().endswith("algorithms")
 
@@ -127,7 +129,7 @@ def test_an_export_validates_and_reimports_without_loss(home: Path, tmp_path: Pa
         records = [
             {k: json.loads(v) if STANDARD[k].type == "array" and v else v for k, v in r.items() if v} for r in rows
         ]
-    assert len(records) == 96
+    assert len(records) == REGISTER
     problems = {e["id"]: e["problems"] for e in listed(home)}
     ids = {(e["organization"], e["name"]): e["id"] for e in listed(home)}
     for record in records:  # the export adds no problem: what is left is what the 2022 source lacks or broke
@@ -143,7 +145,7 @@ def test_an_export_validates_and_reimports_without_loss(home: Path, tmp_path: Pa
     before = listed(home)
     again = stadsdata("register", "import", "--format", fmt, str(path), home=home)
     assert again.returncode == 0, again.stderr
-    assert "96 entries: 0 new, 0 updated, 96 unchanged;" in again.stdout
+    assert f"{REGISTER} entries: 0 new, 0 updated, {REGISTER} unchanged;" in again.stdout
     assert listed(home) == before
 
 

@@ -30,6 +30,8 @@ DATA_FILES = {
     "wmo_hbh_gemeenten_2017_2019": "wmo_hbh_gemeenten_2017_2019.csv",
     "cbs_wijken_2019_den_haag": "cbs_wijken_2019_den_haag.geojson",
     "cbs_buurten_2019_den_haag": "cbs_buurten_2019_den_haag.geojson",
+    "bron_ongevallen_utrecht_2015_2018": "bron_ongevallen_partijen_utrecht_2015_2018.csv",
+    "meldingen_assen_signalen_2026": "meldingen_assen_signalen_2026.csv",
 }
 
 CONTRACT_IDS = sorted(DATA_FILES)

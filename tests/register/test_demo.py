@@ -1,4 +1,4 @@
-"""`make demo` shows the real register: 96 entries, 26 of Gemeente Den Haag."""
+"""`make demo` shows the real register (96 entries, 26 of Gemeente Den Haag) and the demo's model cards."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ import pytest
 
 from stadsdata.errors import RegisterError
 from stadsdata.platform import Platform
+from tests.demo_expect import MODEL_CARDS, REGISTER, REGISTER_2022, REGISTER_DEN_HAAG
 
 
 def test_the_demo_imports_the_real_register(demo_platform: Platform) -> None:
     reg = demo_platform.algorithms
-    assert reg.count() == 96
+    assert reg.count() == REGISTER
     found = reg.search(filters={"organization": ["Gemeente Den Haag"]}, limit=100)
-    assert found.total == 26
+    assert found.total == REGISTER_DEN_HAAG
+    assert set(MODEL_CARDS) <= {e.id for e in found.entries}
     # loading the demo again changes nothing
     again = demo_platform.load_demo_register()
-    assert (again.imported, again.updated, again.unchanged) == (0, 0, 96)
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, REGISTER_2022)
 
 
 def test_an_entry_links_to_opgaven_that_exist_and_shows_the_change_in_its_history(demo_platform: Platform) -> None:

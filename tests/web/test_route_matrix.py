@@ -184,6 +184,34 @@ def expect_see_other(m: Matrix, persona: str, dataset_id: str, response: Any, ki
     assert response.status_code == 303 and response.headers["location"].endswith("/catalog.ttl")
 
 
+def expect_reports(m: Matrix, persona: str, dataset_id: str, response: Any, kind: str) -> None:
+    """The reports dashboard (issue #10) needs the rows; the matrix datasets are not of the reports
+    type, so one the visitor may read gets the 422 saying so, any other is not there (404)."""
+    visible = _decision(m, persona, Action.view_metadata, dataset_id).allowed
+    data = _decision(m, persona, Action.read_data, dataset_id)
+    full = data.allowed and all(level == Level.read for level in data.columns.values())
+    assert response.status_code == (422 if visible and full else 404), response.text[:300]
+
+
+def expect_reports_api(m: Matrix, persona: str, dataset_id: str, response: Any, kind: str) -> None:
+    """As the rows: 404 when not visible, 403 when the rows are not readable; a reader gets the 422
+    that the matrix dataset is not of the reports type."""
+    visible = _decision(m, persona, Action.view_metadata, dataset_id).allowed
+    data = _decision(m, persona, Action.read_data, dataset_id)
+    full = data.allowed and all(level == Level.read for level in data.columns.values())
+    assert response.status_code == (404 if not visible else 422 if full else 403), response.text[:300]
+
+
+def expect_reports_list(m: Matrix, persona: str, dataset_id: str, response: Any, kind: str) -> None:
+    assert response.status_code == 200
+    assert [d["id"] for d in response.json()["datasets"]] == ["meldingen_assen_signalen_2026"]
+
+
+def expect_reports_index(m: Matrix, persona: str, dataset_id: str, response: Any, kind: str) -> None:
+    """Everyone may read the one reports dataset of the demo (open data): straight to it."""
+    assert response.status_code == 303 and response.headers["location"] == "/meldingen/meldingen_assen_signalen_2026"
+
+
 @dataclass(frozen=True)
 class RouteCase:
     kind: str  # portal or api (how the persona authenticates)
@@ -244,6 +272,19 @@ ROUTES: dict[tuple[str, str], RouteCase | str] = {
     ),
     # the Wmo forecast (issue #8): public, like the indicators (without wmo_prognose: the notice, 200)
     ("GET", "/indicatoren/wmo-prognose"): RouteCase("portal", "/indicatoren/wmo-prognose", expect_ok),
+    # the reports dashboard (issue #10): the rows of a reports dataset, as the policy allows
+    ("GET", "/meldingen"): RouteCase("portal", "/meldingen", expect_reports_index),
+    ("GET", "/meldingen/{dataset_id}"): RouteCase("portal", "/meldingen/{id}", expect_reports),
+    ("GET", "/meldingen/{dataset_id}/download/{name}"): RouteCase(
+        "portal", "/meldingen/{id}/download/wijken.csv", expect_reports
+    ),
+    ("GET", "/api/v1/meldingen"): RouteCase("api", "/api/v1/meldingen", expect_reports_list),
+    ("GET", "/api/v1/meldingen/{dataset_id}"): RouteCase("api", "/api/v1/meldingen/{id}", expect_reports_api),
+    # the traffic-risk page (issue #10): open model output, public (without verkeer_hotspots: the notice, 200)
+    ("GET", "/verkeer"): RouteCase("portal", "/verkeer", expect_ok),
+    ("GET", "/verkeer/{gemeente}"): RouteCase("portal", "/verkeer/GM0344", expect_ok),
+    ("GET", "/verkeer/{gemeente}/download/{name}"): "tests/web/test_verkeer_pages.py (CSV of verkeer_hotspots, an "
+    "open dataset, for everyone alike; 404 before `stadsdata models verkeer hotspots`)",
     ("GET", "/indicatoren/wmo-prognose/download/{name}"): "tests/web/test_wmo_pages.py (CSV of wmo_prognose, an "
     "open dataset, for everyone alike; 404 before `stadsdata models wmo train`)",
     ("GET", "/api/v1/indicators"): RouteCase("api", "/api/v1/indicators", expect_ok),

@@ -64,6 +64,8 @@ app.add_typer(models_app, name="models")
 app.add_typer(indicators_app, name="indicators")
 
 DEMO_MARKER = ".stadsdata-demo"
+#: the width of the dataset column in the demo's listing: the longest shipped id (bron_ongevallen_utrecht_2015_2018)
+DEMO_ID_WIDTH = 33
 
 
 class State:
@@ -531,22 +533,22 @@ def demo(
         out.print(f"Stadsdata demo in [bold]{platform.home}[/]")
         platform.load_demo(
             on_loaded=lambda r: out.print(
-                f"  loaded [bold]{r.dataset_id:<24}[/] version {r.version}: {r.row_count:>6,} rows"
+                f"  loaded [bold]{r.dataset_id:<{DEMO_ID_WIDTH}}[/] version {r.version}: {r.row_count:>6,} rows"
                 f"  ({r.details.get('dialect', r.details.get('format'))})"
             )
         )
-        if platform.metastore.has_dataset("indicatoren"):  # computed by load_demo from the datasets above
-            computed = platform.catalog.versions("indicatoren")[-1]
-            out.print(
-                f"  computed [bold]{'indicatoren':<24}[/] version {computed.number}: {computed.row_count:>6,} values"
-                f"  ({len(platform.indicators.definitions())} indicators; docs/indicators.md)"
-            )
-        if platform.metastore.has_dataset("wmo_prognose"):  # trained by load_demo (docs/wmo-forecast.md)
-            computed = platform.catalog.versions("wmo_prognose")[-1]
-            out.print(
-                f"  computed [bold]{'wmo_prognose':<24}[/] version {computed.number}: {computed.row_count:>6,} rows"
-                "  (the Wmo forecast per wijk, 5 years; docs/wmo-forecast.md)"
-            )
+        computed_notes = {  # what load_demo computes from the datasets above, and where it is explained
+            "indicatoren": f"values  ({len(platform.indicators.definitions())} indicators; docs/indicators.md)",
+            "wmo_prognose": "rows  (the Wmo forecast per wijk, 5 years; docs/wmo-forecast.md)",
+            "verkeer_hotspots": "locations  (accident hotspots per gemeente; docs/traffic-risk.md)",
+        }
+        for dataset_id, note in computed_notes.items():
+            if platform.metastore.has_dataset(dataset_id):
+                computed = platform.catalog.versions(dataset_id)[-1]
+                out.print(
+                    f"  computed [bold]{dataset_id:<{DEMO_ID_WIDTH - 2}}[/] version {computed.number}: "
+                    f"{computed.row_count:>6,} {note}"
+                )
         organisations = platform.algorithms.search(limit=0).facets.get("organization", [])
         den_haag = dict(organisations).get("Gemeente Den Haag", 0)
         total = platform.algorithms.count()
@@ -569,6 +571,12 @@ def demo(
         out.print(f'  stadsdata --home {platform.home} register list --organization "Gemeente Den Haag"')
         out.print(f"  stadsdata --home {platform.home} indicators show wmo_clienten_per_1000 --region WK051802")
         out.print(f"  stadsdata --home {platform.home} models wmo evaluate   # how good the Wmo forecast is")
+        out.print(
+            f"  stadsdata --home {platform.home} models verkeer hotspots --gemeente GM0344   # Utrecht's hotspots"
+        )
+        out.print(
+            "  in the portal: /datasets, /indicatoren, /indicatoren/wmo-prognose, /verkeer, /meldingen, /algoritmes"
+        )
     if not no_serve:
         _serve(host, port)
 

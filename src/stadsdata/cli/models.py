@@ -18,6 +18,7 @@ from rich.table import Table
 
 from stadsdata.cli.governance import governance
 from stadsdata.cli.output import err, out
+from stadsdata.cli.verkeer import verkeer_app
 from stadsdata.errors import StadsdataError
 from stadsdata.models.wmo.contract import DATASET
 from stadsdata.models.wmo.data import FEATURES
@@ -27,6 +28,7 @@ from stadsdata.models.wmo.service import BASE, LATER, PANEL, Inputs, Published
 models_app = typer.Typer(help="Analytic models: the Wmo forecast per wijk.", no_args_is_help=True)
 wmo_app = typer.Typer(help="The Wmo forecast per wijk, five years ahead (docs/wmo-forecast.md).", no_args_is_help=True)
 models_app.add_typer(wmo_app, name="wmo")
+models_app.add_typer(verkeer_app, name="verkeer")  # the traffic-risk model (cli/verkeer.py)
 
 BaseOption = Annotated[str, typer.Option("--base", help="KWB dataset with Wmo clients per wijk (the rate model).")]
 LaterOption = Annotated[str, typer.Option("--later", help="KWB dataset of a later year (the projection's start).")]

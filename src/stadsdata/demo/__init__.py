@@ -22,8 +22,10 @@ DEMO_DATASETS: dict[str, str] = {
     "cbs_gemeenten_2024": "gemeenten_2024.geojson",
     "algoritmeregister_2022": "algoritmeregister_2022-12-08.json",
     "wmo_hbh_gemeenten_2017_2019": "wmo_hbh_gemeenten_2017_2019.csv",  # Wmo household help + KWB per gemeente
+    "meldingen_assen_signalen_2026": "meldingen_assen_signalen_2026.csv",  # Signalen reports (docs/reports.md)
     "cbs_wijken_2019_den_haag": "cbs_wijken_2019_den_haag.geojson",  # wijk boundaries and names
     "cbs_buurten_2019_den_haag": "cbs_buurten_2019_den_haag.geojson",  # buurt boundaries and names
+    "bron_ongevallen_utrecht_2015_2018": "bron_ongevallen_partijen_utrecht_2015_2018.csv",  # BRON, per party
     "wmo_clienten_synthetisch": "wmo_clienten_synthetisch.csv",  # SYNTHETIC, vertrouwelijk; see SOURCES.md
 }
 

@@ -12,6 +12,7 @@ from stadsdata.web import (
     api_governance,
     api_indicators,
     api_register,
+    api_reports,
     dcat,
     frames,
     governance_pages,
@@ -19,6 +20,8 @@ from stadsdata.web import (
     portal,
     problems,
     register_pages,
+    reports_pages,
+    verkeer_pages,
     wmo_pages,
 )
 
@@ -42,10 +45,13 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(api_governance.router)
     app.include_router(api_register.router)
     app.include_router(api_indicators.router)
+    app.include_router(api_reports.router)
     app.include_router(dcat.router)
     portal.install(app)
     governance_pages.install(app)
     register_pages.install(app)
     wmo_pages.install(app)  # before indicator_pages: its /indicatoren/{id} would take /indicatoren/wmo-prognose
+    reports_pages.install(app)
+    verkeer_pages.install(app)  # the traffic-risk page (/verkeer)
     indicator_pages.install(app)
     return app

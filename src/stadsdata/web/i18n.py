@@ -981,6 +981,221 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "algorithm_edit.cancel": ("Annuleren", "Cancel"),
     # -- indicators (issue #6): web/indicator_pages.py, indicator_figures.py, templates indicator*/region/compare/embed
     "nav.indicators": ("Indicatoren", "Indicators"),
+    # reports dashboard (/meldingen, issue #10; web/reports_pages.py)
+    "nav.reports": ("Meldingen", "Reports"),
+    "rep.title": ("Meldingen openbare ruimte", "Public-space reports"),
+    "rep.eyebrow": ("Dashboard meldingen", "Reports dashboard"),
+    "rep.lead": (
+        "Wat bewoners melden over de openbare ruimte: per categorie, per wijk en per week, hoe snel meldingen "
+        "zijn afgehandeld, en waar ze op de kaart liggen.",
+        "What residents report about public space: by category, by wijk and by week, how quickly reports were "
+        "resolved, and where they are on the map.",
+    ),
+    "rep.index.lead": (
+        "Datasets met meldingen openbare ruimte (Signalen of vergelijkbaar). Kies een dataset voor het dashboard.",
+        "Datasets of public-space reports (Signalen or similar). Choose a dataset for its dashboard.",
+    ),
+    "rep.index.none": (
+        "Er is nog geen dataset met meldingen die u mag bekijken.",
+        "There is no reports dataset yet that you may view.",
+    ),
+    "rep.index.how": (
+        "Elke dataset met de kolommen van het datasettype meldingen verschijnt hier vanzelf (zie docs/reports.md).",
+        "Every dataset with the columns of the reports dataset type appears here by itself (see docs/reports.md).",
+    ),
+    "rep.filter": ("Filter", "Filter"),
+    "rep.filter.hint": (
+        "Datums gaan over de dag waarop de melding is gemaakt; beide grenzen tellen mee.",
+        "Dates are the day the report was created; both ends are included.",
+    ),
+    "rep.main": ("Hoofdcategorie", "Main category"),
+    "rep.sub": ("Subcategorie", "Sub category"),
+    "rep.all": ("Alle", "All"),
+    "rep.from": ("Van (datum)", "From (date)"),
+    "rep.to": ("Tot en met (datum)", "Up to and including (date)"),
+    "rep.apply": ("Toon", "Show"),
+    "rep.clear": ("Filter wissen", "Clear filter"),
+    "rep.summary": ("In het kort", "In short"),
+    "rep.summary.filtered": ("In het kort (gefilterd)", "In short (filtered)"),
+    "rep.col.reports": ("Meldingen", "Reports"),
+    "rep.col.open": ("Nog open", "Still open"),
+    "rep.col.resolved": ("Afgehandeld", "Resolved"),
+    "rep.col.median": ("Mediane afhandeltijd", "Median time to resolution"),
+    "rep.col.median_days": ("Mediaan (dagen)", "Median (days)"),
+    "rep.col.p90_days": ("90e percentiel (dagen)", "90th percentile (days)"),
+    "rep.col.area": ("Wijk (gebied)", "Wijk (area)"),
+    "rep.period": ("Gemaakt van {first} tot en met {last}", "Created from {first} up to and including {last}"),
+    "rep.open.hint": (
+        "Op de laatste dag van de bron nog niet afgehandeld.",
+        "Not resolved yet on the source's last day.",
+    ),
+    "rep.days": ("{days} dagen", "{days} days"),
+    "rep.p90.hint": (
+        "9 van de 10 afgehandelde meldingen binnen {days} dagen.",
+        "9 out of 10 resolved reports within {days} days.",
+    ),
+    "rep.caveats": ("Let op bij deze cijfers", "Keep in mind"),
+    "rep.caveat.resolution": (
+        "Afhandeltijden zijn in hele dagen: de bron geeft alleen de datum van afhandelen (resolutie één dag). "
+        "Een melding die op dezelfde dag is afgehandeld, telt als 0 dagen.",
+        "Times to resolution are in whole days: the source only gives the date of resolution (one-day "
+        "resolution). A report resolved on the day it was made counts as 0 days.",
+    ),
+    "rep.caveat.undercount": (
+        "Deze bron haalde één keer per dag de lijst met open meldingen op. Een melding die tussen twee "
+        "ophaalmomenten is gemaakt en afgehandeld, is nooit gezien: snel afgehandelde categorieën zijn "
+        "ondergeteld, en hun afhandeltijden lijken langer dan ze zijn.",
+        "This source fetched the list of open reports once a day. A report made and resolved between two "
+        "fetches was never seen: quickly handled categories are under-counted, and their times to resolution "
+        "look longer than they are.",
+    ),
+    "rep.caveat.before": (
+        "{count} meldingen zijn gemaakt vóór {date}, de eerste dag waarop iets is afgehandeld: waarschijnlijk "
+        "begon de verzameling toen, en zijn dit alleen de meldingen die op die dag nog open stonden.",
+        "{count} reports were made before {date}, the first day anything was resolved: the collection "
+        "probably started then, and these are only the reports still open on that day.",
+    ),
+    "rep.caveat.inconsistent": (
+        "{count} meldingen zijn volgens de bron afgehandeld vóór de dag waarop ze zijn gemaakt; ze tellen niet "
+        "mee in de afhandeltijden.",
+        "{count} reports were, according to the source, resolved before the day they were made; they are left "
+        "out of the times to resolution.",
+    ),
+    "rep.caveat.privacy": (
+        "Geen persoonsgegevens: dit dashboard toont wijken en vakken van 250 bij 250 meter, geen adressen.",
+        "No personal data: this dashboard shows wijken and 250 by 250 metre cells, no addresses.",
+    ),
+    "rep.none": (
+        "Geen meldingen voor dit filter. Kies een andere categorie of periode.",
+        "No reports for this filter. Choose another category or period.",
+    ),
+    "rep.categories": ("Per categorie", "By category"),
+    "rep.categories.hint": (
+        "Klik op een categorie om alleen die meldingen te zien.",
+        "Click a category to see only those reports.",
+    ),
+    "rep.categories.table": ("Alle categorieën als tabel", "All categories as a table"),
+    "rep.categories.caption": (
+        "Meldingen per hoofd- en subcategorie",
+        "Reports by main and sub category",
+    ),
+    "rep.chart.main": ("Meldingen per hoofdcategorie", "Reports by main category"),
+    "rep.main.chosen": ("Alleen de hoofdcategorie {name}.", "Only the main category {name}."),
+    "rep.main.all": ("Toon alle hoofdcategorieën", "Show all main categories"),
+    "rep.chart.sub_of": ("Meldingen per subcategorie van {name}", "Reports by sub category of {name}"),
+    "rep.chart.sub_top": (
+        "De {count} subcategorieën met de meeste meldingen",
+        "The {count} sub categories with the most reports",
+    ),
+    "rep.unit.reports": ("aantal meldingen", "number of reports"),
+    "rep.unit.reports_week": ("meldingen per week", "reports per week"),
+    "rep.areas": ("Per wijk", "By wijk"),
+    "rep.areas.hint": (
+        "De gebieden zoals de bron ze noemt. Die namen zijn gemengd (meestal wijknamen, soms CBS-namen zoals "
+        "'Wijk 04 Pittelo', ook dorpen): tel ze niet zomaar op tegen CBS-wijken. Klik op een kolomkop om te sorteren.",
+        "The areas as the source names them. The names are mixed (mostly wijk names, sometimes CBS names such as "
+        "'Wijk 04 Pittelo', villages too): do not match them to CBS wijken without care. Click a column heading "
+        "to sort.",
+    ),
+    "rep.chart.areas": ("De {count} wijken met de meeste meldingen", "The {count} wijken with the most reports"),
+    "rep.areas.caption": ("Meldingen per wijk ({count} gebieden)", "Reports by wijk ({count} areas)"),
+    "rep.no_area": ("(geen gebied)", "(no area)"),
+    "rep.weeks": ("Per week", "By week"),
+    "rep.chart.weeks": ("Meldingen per ISO-week", "Reports per ISO week"),
+    "rep.weeks.complete": ("hele week waargenomen", "whole week observed"),
+    "rep.weeks.partial": ("week deels waargenomen", "week partly observed"),
+    "rep.weeks.short": ("wk {week}", "wk {week}"),
+    "rep.weeks.hint": (
+        "Weken van maandag tot en met zondag (ISO). Lichte staven: de week valt deels buiten de waargenomen "
+        "periode of het filter, en telt niet mee voor de trend.",
+        "Weeks from Monday to Sunday (ISO). Light bars: the week lies partly outside the observed period or the "
+        "filter, and does not count for the trend.",
+    ),
+    "rep.weeks.left_out": (
+        "{count} weken vóór {date} staan niet in de grafiek (daar zijn alleen meldingen die toen nog open stonden).",
+        "{count} weeks before {date} are not in the chart (they hold only the reports still open then).",
+    ),
+    "rep.trend": ("Trend", "Trend"),
+    "rep.trend.text": (
+        "gemiddeld {recent} meldingen per week in de laatste {weeks} hele weken ({first} tot en met {last}), "
+        "tegen {previous} per week in de {weeks} weken daarvoor",
+        "on average {recent} reports per week in the last {weeks} whole weeks ({first} up to and including "
+        "{last}), against {previous} per week in the {weeks} weeks before",
+    ),
+    "rep.trend.none": (
+        "Te weinig hele weken om een trend te geven.",
+        "Too few whole weeks to give a trend.",
+    ),
+    "rep.resolution": ("Afhandeltijd", "Time to resolution"),
+    "rep.resolution.caveat": (
+        "Afhandeltijd = dagen van het maken van de melding tot de dag dat ze niet meer open stond, in hele "
+        "dagen (de bron heeft een resolutie van één dag). Snel afgehandelde meldingen zijn ondergeteld (zie "
+        "boven), dus de echte afhandeltijden zijn eerder korter.",
+        "Time to resolution = days from making the report to the day it was no longer open, in whole days (the "
+        "source has a one-day resolution). Quickly handled reports are under-counted (see above), so the real "
+        "times are more likely shorter.",
+    ),
+    "rep.resolution.caption_hoofdcategorie": (
+        "Afhandeltijd per hoofdcategorie",
+        "Time to resolution by main category",
+    ),
+    "rep.resolution.caption_subcategorie": (
+        "Afhandeltijd per subcategorie",
+        "Time to resolution by sub category",
+    ),
+    "rep.resolution.hint": (
+        "Mediaan: de helft van de afgehandelde meldingen was binnen zoveel dagen klaar; 90e percentiel: 9 van "
+        "de 10. Beide zijn waargenomen waarden (hele dagen). Nog open meldingen tellen niet mee in de tijden.",
+        "Median: half of the resolved reports were done within so many days; 90th percentile: 9 out of 10. Both "
+        "are observed values (whole days). Reports still open are not in the times.",
+    ),
+    "rep.all_reports": ("Alle meldingen", "All reports"),
+    "rep.map": ("Kaart", "Map"),
+    "rep.map.why": (
+        "Meldingen geteld per vak van {size} bij {size} meter (rijksdriehoekscoördinaten). Waarom vakken en "
+        "geen wijken? Voor de gebieden van deze bron zijn geen grenzen beschikbaar, en de namen zijn gemengd. "
+        "Vakken zijn overal even groot, dus aantallen zijn eerlijk te vergelijken. Lege vakken zijn niet getekend.",
+        "Reports counted per cell of {size} by {size} metres (Dutch national grid). Why cells and not wijken? "
+        "There are no boundaries for this source's areas, and their names are mixed. Cells are the same size "
+        "everywhere, so counts compare fairly. Empty cells are not drawn.",
+    ),
+    "rep.map.title": ("Meldingen per vak van {size} m", "Reports per {size} m cell"),
+    "rep.map.unit": ("meldingen per vak van {size} m", "reports per {size} m cell"),
+    "rep.map.cells": ("vakken", "cells"),
+    "rep.map.classes": (
+        "klassen: kwantielen (elk ongeveer evenveel vakken)",
+        "classes: quantiles (about as many cells each)",
+    ),
+    "rep.map.tip": (
+        "{count} meldingen in het vak van {size} m bij RD {x}, {y}",
+        "{count} reports in the {size} m cell at RD {x}, {y}",
+    ),
+    "rep.map.outline": ("Grens van de gemeente {name} (CBS)", "Boundary of the municipality of {name} (CBS)"),
+    "rep.map.caption": (
+        "{cells} vakken van {size} m met ten minste één melding. Wijs een vak aan voor het aantal.",
+        "{cells} cells of {size} m with at least one report. Point at a cell for its count.",
+    ),
+    "rep.map.no_outline": (
+        "De gemeentegrens ontbreekt: de dataset met CBS-gemeentegrenzen is niet geladen.",
+        "The municipal boundary is missing: the dataset of CBS municipal boundaries is not loaded.",
+    ),
+    "rep.map.none": ("Geen meldingen met coördinaten voor dit filter.", "No reports with coordinates for this filter."),
+    "rep.downloads": ("Downloads", "Downloads"),
+    "rep.downloads.hint": (
+        "Elk overzicht als CSV, voor hetzelfde filter als deze pagina.",
+        "Every overview as CSV, for the same filter as this page.",
+    ),
+    "rep.dl.categorieen": ("Meldingen per categorie", "Reports by category"),
+    "rep.dl.wijken": ("Meldingen per wijk", "Reports by wijk"),
+    "rep.dl.weken": ("Meldingen per week", "Reports by week"),
+    "rep.dl.afhandeltijden": ("Afhandeltijden", "Times to resolution"),
+    "rep.dl.rastercellen": ("Meldingen per vak van de kaart", "Reports per map cell"),
+    "rep.dl.kaart": ("De kaart (SVG)", "The map (SVG)"),
+    "rep.dataset_downloads": ("Alle downloads van de dataset", "All downloads of the dataset"),
+    "rep.all_rows_csv": ("Alle meldingen als CSV", "All reports as CSV"),
+    "rep.source": ("Over de bron", "About the source"),
+    "rep.source.version": ("Versie {version} van de dataset", "Version {version} of the dataset"),
+    "rep.licence": ("Licentie", "Licence"),
     "ind.title": ("Indicatoren", "Indicators"),
     "ind.lead": (
         "Kerncijfers over wonen, zorg, inkomen en bevolking, berekend uit open data van het CBS: voor {gemeenten} "

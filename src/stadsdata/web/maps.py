@@ -77,6 +77,11 @@ class LegendClass:
     colour: str
     count: int
 
+    def label(self, fmt: Callable[[float], str]) -> str:
+        """ "low – high", or one number when both read the same (a class of only ones is "1")."""
+        low, high = fmt(self.low), fmt(self.high)
+        return low if low == high else f"{low} – {high}"
+
 
 def legend_classes(values: Sequence[float], breaks: Sequence[float]) -> list[LegendClass]:
     palette = _palette(len(breaks) + 1)
@@ -170,7 +175,7 @@ def choropleth(
     codes = {str(f.get("properties", {}).get("code")) for f in features}
     missing_n = sum(1 for code in codes if code not in cells or (cells[code].value is None and not cells[code].secret))
     secret_n = sum(1 for code in codes if code in cells and cells[code].value is None and cells[code].secret)
-    entries = [(c.colour, f"{labels.fmt(c.low)} – {labels.fmt(c.high)}", c.count) for c in classes]
+    entries = [(c.colour, c.label(labels.fmt), c.count) for c in classes]
     if secret_n:
         entries.append((f"url(#{uid}-secret)", labels.secret, secret_n))
     if missing_n:
