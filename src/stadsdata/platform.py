@@ -19,7 +19,7 @@ from stadsdata.core.contract import Contract, load_contract
 from stadsdata.core.identifiers import validate_dataset_id
 from stadsdata.core.policy import AccessPolicy
 from stadsdata.engine import QueryResult, TableRef, TableStore, create_engine
-from stadsdata.errors import IndicatorError, NotFoundError, SQLError
+from stadsdata.errors import IndicatorError, NotFoundError, SQLError, StadsdataError
 from stadsdata.governance.audit import AuditLog, witness_path
 from stadsdata.governance.catalog_access import CatalogAccess, record_resource
 from stadsdata.governance.datashop import Datashop
@@ -221,6 +221,22 @@ class Platform:
             return self.access.metadata(actor, dataset_id)
         except NotFoundError:
             raise NotFoundError(missing or f"dataset {dataset_id!r} not found; see `stadsdata catalog list`") from None
+
+    def readable_reports(self, actor: Actor) -> list[DatasetRecord]:
+        """The reports datasets (docs/reports.md) whose rows ``actor`` may read: open data, or a
+        grant at read level; the others are, to them, not there."""
+        visible = {r.id for r in self.access.visible(actor)}
+        readable = []
+        for record in self.reports.datasets():
+            if record.id not in visible:
+                continue
+            if record.classification != "openbaar":
+                try:
+                    self.access.rows(actor, record.id)
+                except StadsdataError:
+                    continue
+            readable.append(record)
+        return readable
 
     def _enforce(self, actor: Actor, action: Action, resource: DatasetResource) -> None:
         enforce(self.policy, self.audit, actor, action, resource, f"dataset:{resource.id}")

@@ -18,7 +18,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from stadsdata.errors import StadsdataError
 from stadsdata.reports import Dashboard, ReportFilter
 from stadsdata.web import auth
 from stadsdata.web.api_governance import FORBIDDEN, NOT_FOUND, PROBLEM
@@ -199,28 +198,19 @@ def aggregates(d: Dashboard) -> ReportsAggregates:
 def list_reports(request: Request, response: Response) -> ReportsDatasetList:
     platform = request.app.state.platform
     actor = auth.api_actor(request)
-    visible = {r.id for r in platform.access.visible(actor)}
-    found = []
-    for record in platform.reports.datasets():
-        if record.id not in visible:
-            continue
-        if record.classification != "openbaar":
-            try:
-                platform.access.rows(actor, record.id)
-            except StadsdataError:
-                continue
-        found.append(
-            ReportsDataset(
-                id=record.id,
-                title=record.title,
-                classification=record.classification,
-                links={
-                    "self": f"/api/v1/meldingen/{record.id}",
-                    "portal": f"/meldingen/{record.id}",
-                    "dataset": f"/api/v1/datasets/{record.id}",
-                },
-            )
+    found = [
+        ReportsDataset(
+            id=record.id,
+            title=record.title,
+            classification=record.classification,
+            links={
+                "self": f"/api/v1/meldingen/{record.id}",
+                "portal": f"/meldingen/{record.id}",
+                "dataset": f"/api/v1/datasets/{record.id}",
+            },
         )
+        for record in platform.readable_reports(actor)
+    ]
     if actor.is_staff:
         response.headers["Cache-Control"] = "private, no-store"
     return ReportsDatasetList(total=len(found), datasets=found)

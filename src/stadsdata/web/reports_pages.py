@@ -59,20 +59,7 @@ def _platform(request: Request) -> Any:
 
 def readable(request: Request) -> list[Any]:
     """The reports datasets whose rows the visitor may read (open data, or a grant at read level)."""
-    platform = _platform(request)
-    actor = auth.portal_actor(request)
-    visible = {r.id for r in platform.access.visible(actor)}
-    out = []
-    for record in platform.reports.datasets():
-        if record.id not in visible:
-            continue
-        if record.classification != "openbaar":
-            try:
-                platform.access.rows(actor, record.id)
-            except StadsdataError:
-                continue
-        out.append(record)
-    return out
+    return list(_platform(request).readable_reports(auth.portal_actor(request)))
 
 
 def _check_access(request: Request, dataset_id: str) -> None:

@@ -12,31 +12,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from stadsdata.catalog import Catalog
-from stadsdata.core.access import Action, Actor
-from stadsdata.core.contract import parse_contract
-from stadsdata.core.policy import AccessPolicy
-from stadsdata.errors import ConflictError, ModelError, NotFoundError
-from stadsdata.governance.audit import AuditLog
-from stadsdata.governance.catalog_access import CatalogAccess, record_resource
-from stadsdata.governance.enforce import enforce
-from stadsdata.governance.opgaven import dataset_resource
-from stadsdata.ingest import Ingestor
+from stadsdata.core.access import Actor
+from stadsdata.errors import ModelError, NotFoundError
+from stadsdata.models.service import ModelService
 from stadsdata.models.verkeer import accidents as accident_rows
 from stadsdata.models.verkeer.card import model_card
 from stadsdata.models.verkeer.contract import HOTSPOTS, ORIGIN, PRIORITIES, hotspots_contract, priorities_contract
 from stadsdata.models.verkeer.evaluate import Backtest, backtest
 from stadsdata.models.verkeer.hotspots import DEFAULT_WEIGHTS, Weights, hotspots
 from stadsdata.models.verkeer.matching import DEFAULT_SETTINGS, Match, Settings, match, unsafe_reports
-from stadsdata.register import AlgorithmEntry, AlgorithmRegister
+from stadsdata.register import AlgorithmEntry
 
 MODEL_VERSION = "1.0"
 ACCIDENTS = "bron_ongevallen_utrecht_2015_2018"
@@ -97,39 +88,11 @@ def _fingerprint(parts: dict[str, Any]) -> str:
     return f"{MODEL_VERSION}+{digest[:10]}"
 
 
-class TrafficRisk:
-    def __init__(
-        self,
-        catalog: Catalog,
-        ingestor: Ingestor,
-        policy: AccessPolicy,
-        audit: AuditLog,
-        algorithms: AlgorithmRegister,
-        *,
-        staging: Path,
-    ) -> None:
-        self.catalog = catalog
-        self.metastore = catalog.metastore
-        self.ingestor = ingestor
-        self.policy = policy
-        self.audit = audit
-        self.algorithms = algorithms
-        self.access = CatalogAccess(catalog, policy, audit)
-        self.staging = staging
-
-    # -- reading -----------------------------------------------------------------------------
-    def table(self, dataset_id: str, actor: Actor | None = None) -> pd.DataFrame:
-        if actor is not None:
-            self.access.rows(actor, dataset_id)
-        if not self.metastore.has_dataset(dataset_id):
-            raise NotFoundError(f"dataset {dataset_id!r} not found; see `stadsdata catalog list`")
-        if self.metastore.get_dataset(dataset_id).current_version is None:
-            raise ModelError(f"{dataset_id}: no version yet; expected a loaded dataset")
-        return self.catalog.query(f'SELECT * FROM "{dataset_id}"').to_arrow().to_pandas()
-
-    def _content(self, dataset_id: str) -> str:
-        record = self.metastore.get_dataset(dataset_id)
-        return self.metastore.get_version(dataset_id, record.current_version).content_sha256
+class TrafficRisk(ModelService):
+    label = "traffic-risk model"
+    purpose = "traffic risk"
+    origin = ORIGIN
+    model_version = MODEL_VERSION
 
     def compute(
         self,
@@ -145,7 +108,7 @@ class TrafficRisk:
         frame = hotspots(counted, radius=radius, weights=weights)
         years = (int(counted["jaar_vkl"].min()), int(counted["jaar_vkl"].max()))
         version = _fingerprint(
-            {"model": MODEL_VERSION, source: self._content(source), "radius": radius, "weights": weights.__dict__}
+            {"model": MODEL_VERSION, source: self.content(source), "radius": radius, "weights": weights.__dict__}
         )
         return Hotspots(source, frame, years, radius, weights, version, counted)
 
@@ -161,41 +124,6 @@ class TrafficRisk:
         return backtest(counted, radius=radius, weights=weights)
 
     # -- writing -----------------------------------------------------------------------------
-    def _ask(self, actor: Actor | None, dataset: str, contract: dict[str, Any]) -> None:
-        if actor is None:
-            return
-        if self.metastore.has_dataset(dataset):
-            resource = record_resource(self.metastore.get_dataset(dataset))
-        else:
-            resource = dataset_resource(parse_contract(contract, source=f"generated contract of {dataset}"))
-        enforce(self.policy, self.audit, actor, Action.ingest, resource, f"dataset:{dataset}", purpose="traffic risk")
-
-    def _write(
-        self, dataset: str, contract: dict[str, Any], rows: pd.DataFrame, sources: list[str]
-    ) -> tuple[int, bool]:
-        exists = self.metastore.has_dataset(dataset)
-        if exists:
-            retrieved = (self.metastore.get_dataset(dataset).contract.get("source") or {}).get("retrieved_from", "")
-            if not str(retrieved).startswith(ORIGIN):
-                raise ConflictError(f"dataset {dataset!r} already exists and is not the traffic-risk model's output")
-        self.staging.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self.staging) as folder:
-            file = Path(folder) / f"{dataset}.csv"
-            rows.to_csv(file, index=False, lineterminator="\n")
-            sha = hashlib.sha256(file.read_bytes()).hexdigest()
-            if exists:
-                record = self.metastore.get_dataset(dataset)
-                if record.current_version is not None:
-                    current = self.metastore.get_version(dataset, record.current_version)
-                    if current.content_sha256 == sha:
-                        return current.number, False
-            else:
-                self.ingestor.register(parse_contract(contract, source=f"generated contract of {dataset}"))
-            for source in sources:  # idempotent; a new reports dataset adds its own line
-                self.metastore.add_lineage(dataset, source, "derived_from", note=f"traffic-risk model {MODEL_VERSION}")
-            result = self.ingestor.ingest(file, dataset)
-        return result.version, True
-
     def _hotspot_rows(self, result: Hotspots) -> pd.DataFrame:
         f = result.frame
         return pd.DataFrame(
@@ -225,8 +153,8 @@ class TrafficRisk:
     def publish(self, result: Hotspots, actor: Actor | None = None, *, asked: bool = False) -> Published:
         contract = hotspots_contract(result.source, result.years, len(result.gemeenten()))
         if not asked:
-            self._ask(actor, HOTSPOTS, contract)
-        version, new = self._write(HOTSPOTS, contract, self._hotspot_rows(result), [result.source])
+            self.ask(actor, HOTSPOTS, contract)
+        version, new = self.write(HOTSPOTS, contract, self._hotspot_rows(result), [result.source])
         return Published(result, version, new)
 
     def run(
@@ -248,7 +176,7 @@ class TrafficRisk:
         result = self.compute(source, radius=radius, weights=weights, actor=actor)
         if gemeente is not None:
             result.of(gemeente)
-        self._ask(actor, HOTSPOTS, hotspots_contract(result.source, result.years, len(result.gemeenten())))
+        self.ask(actor, HOTSPOTS, hotspots_contract(result.source, result.years, len(result.gemeenten())))
         step("backtest (first half of the years against the second)")
         measured = backtest(result.accidents, radius=radius, weights=weights)
         step(f"publish {HOTSPOTS}")
@@ -282,9 +210,9 @@ class TrafficRisk:
         if not found.overlaps:
             return Matched(found, accidents, reports)
         contract = priorities_contract(accidents, reports, found.gemeenten)
-        self._ask(actor, PRIORITIES, contract)
+        self.ask(actor, PRIORITIES, contract)
         step(f"publish {PRIORITIES}")
-        version = _fingerprint({"hotspots": result.version, reports: self._content(reports), **settings.__dict__})
+        version = _fingerprint({"hotspots": result.version, reports: self.content(reports), **settings.__dict__})
         p = found.priorities
         rows = pd.DataFrame(
             {
@@ -304,5 +232,5 @@ class TrafficRisk:
                 "modelversie": version,
             }
         )
-        number, new = self._write(PRIORITIES, contract, rows, [accidents, reports])
+        number, new = self.write(PRIORITIES, contract, rows, [accidents, reports])
         return Matched(found, accidents, reports, number, new)

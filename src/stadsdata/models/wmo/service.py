@@ -12,30 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from stadsdata.catalog import Catalog
-from stadsdata.core.access import Action, Actor
-from stadsdata.core.contract import parse_contract
-from stadsdata.core.policy import AccessPolicy
-from stadsdata.errors import ConflictError, ModelError, NotFoundError
-from stadsdata.governance.audit import AuditLog
-from stadsdata.governance.catalog_access import CatalogAccess, record_resource
-from stadsdata.governance.enforce import enforce
-from stadsdata.governance.opgaven import dataset_resource
-from stadsdata.ingest import Ingestor
+from stadsdata.core.access import Actor
+from stadsdata.errors import ModelError
+from stadsdata.models.service import ModelService
 from stadsdata.models.wmo import data
 from stadsdata.models.wmo.contract import DATASET, ORIGIN, prognose_contract
 from stadsdata.models.wmo.evaluate import Evaluation, evaluate
 from stadsdata.models.wmo.forecast import forecast
 from stadsdata.models.wmo.projection import project
 from stadsdata.models.wmo.rates import RateModel, fit
-from stadsdata.register import AlgorithmEntry, AlgorithmRegister, ModelCard
+from stadsdata.register import AlgorithmEntry, ModelCard
 
 MODEL_NAME = "Wmo-prognose per wijk"
 MODEL_VERSION = "1.0"
@@ -73,44 +64,17 @@ class Published:
     entry: AlgorithmEntry | None = None
 
 
-class WmoForecast:
-    def __init__(
-        self,
-        catalog: Catalog,
-        ingestor: Ingestor,
-        policy: AccessPolicy,
-        audit: AuditLog,
-        algorithms: AlgorithmRegister,
-        *,
-        staging: Path,
-    ) -> None:
-        self.catalog = catalog
-        self.metastore = catalog.metastore
-        self.ingestor = ingestor
-        self.policy = policy
-        self.audit = audit
-        self.algorithms = algorithms
-        self.access = CatalogAccess(catalog, policy, audit)
-        self.staging = staging
+class WmoForecast(ModelService):
+    label = "Wmo model"
+    purpose = "Wmo forecast"
+    origin = ORIGIN
+    model_version = MODEL_VERSION
 
     # -- reading -----------------------------------------------------------------------------
-    def table(self, dataset_id: str, actor: Actor | None = None) -> pd.DataFrame:
-        """The current version of a dataset as a DataFrame (with ``actor``: only when it may read
-        the rows; a dataset it may not see is an unknown one)."""
-        if actor is not None:
-            self.access.rows(actor, dataset_id)
-        if not self.metastore.has_dataset(dataset_id):
-            raise NotFoundError(f"dataset {dataset_id!r} not found; see `stadsdata catalog list`")
-        if self.metastore.get_dataset(dataset_id).current_version is None:
-            raise ModelError(f"{dataset_id}: no version yet; expected a loaded dataset")
-        return self.catalog.query(f'SELECT * FROM "{dataset_id}"').to_arrow().to_pandas()
-
     def _fingerprint(self, inputs: Inputs) -> str:
         parts = {"model": MODEL_VERSION}
         for dataset_id in (inputs.base, inputs.later):
-            record = self.metastore.get_dataset(dataset_id)
-            version = self.metastore.get_version(dataset_id, record.current_version)
-            parts[dataset_id] = version.content_sha256
+            parts[dataset_id] = self.content(dataset_id)
         digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
         return f"{MODEL_VERSION}+{digest[:10]}"
 
@@ -142,15 +106,6 @@ class WmoForecast:
         return evaluate(wijken, panel, other)
 
     # -- writing -----------------------------------------------------------------------------
-    def _ask(self, actor: Actor | None, contract: dict) -> None:  # type: ignore[type-arg]
-        if actor is None:
-            return
-        if self.metastore.has_dataset(DATASET):
-            resource = record_resource(self.metastore.get_dataset(DATASET))
-        else:
-            resource = dataset_resource(parse_contract(contract, source=f"generated contract of {DATASET}"))
-        enforce(self.policy, self.audit, actor, Action.ingest, resource, f"dataset:{DATASET}", purpose="Wmo forecast")
-
     def _contract(self, fitted: Fitted) -> dict:  # type: ignore[type-arg]
         years = sorted(int(y) for y in fitted.forecast["year"].unique())
         city = fitted.forecast.loc[fitted.forecast["level"] == "gemeente", "code"].iloc[0]
@@ -184,29 +139,12 @@ class WmoForecast:
         policy for this actor (one question, one audit entry per command)."""
         contract = self._contract(fitted)
         if not asked:
-            self._ask(actor, contract)
-        exists = self.metastore.has_dataset(DATASET)
-        if exists:
-            retrieved = (self.metastore.get_dataset(DATASET).contract.get("source") or {}).get("retrieved_from", "")
-            if not str(retrieved).startswith(ORIGIN):
-                raise ConflictError(f"dataset {DATASET!r} already exists and is not the Wmo model's output")
-        self.staging.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=self.staging) as folder:
-            file = Path(folder) / f"{DATASET}.csv"
-            self._rows(fitted).to_csv(file, index=False, lineterminator="\n", float_format="%.1f")
-            sha = hashlib.sha256(file.read_bytes()).hexdigest()
-            if exists:
-                record = self.metastore.get_dataset(DATASET)
-                if record.current_version is not None:
-                    current = self.metastore.get_version(DATASET, record.current_version)
-                    if current.content_sha256 == sha:
-                        return Published(fitted, current.number, False)
-            else:
-                self.ingestor.register(parse_contract(contract, source=f"generated contract of {DATASET}"))
-                for source in (fitted.inputs.base, fitted.inputs.later):
-                    self.metastore.add_lineage(DATASET, source, "derived_from", note=f"Wmo model {MODEL_VERSION}")
-            result = self.ingestor.ingest(file, DATASET)
-        return Published(fitted, result.version, True)
+            self.ask(actor, DATASET, contract)
+        rows = self._rows(fitted)
+        version, new = self.write(
+            DATASET, contract, rows, [fitted.inputs.base, fitted.inputs.later], float_format="%.1f"
+        )
+        return Published(fitted, version, new)
 
     def forecast(self, inputs: Inputs = Inputs(), actor: Actor | None = None) -> Published:
         return self.publish(self.fit(inputs, actor), actor)
@@ -224,7 +162,7 @@ class WmoForecast:
         step = on_step or (lambda name: None)
         step("fit the projection and the rate model")
         fitted = self.fit(inputs, actor)
-        self._ask(actor, self._contract(fitted))  # before the evaluation: a refusal costs nothing
+        self.ask(actor, DATASET, self._contract(fitted))  # before the evaluation: a refusal costs nothing
         step("validate (leave-one-wijk-out, backtest)")
         evaluation = self.evaluate(inputs, actor=actor)
         step(f"publish {DATASET}")
