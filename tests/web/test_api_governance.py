@@ -128,7 +128,9 @@ def test_every_route_needs_a_token_and_ignores_the_session_cookie(client: TestCl
     assert state_of(demo_platform) == before
 
 
-OTHER_AREAS = tuple(f"{API}/{area}" for area in ("datasets", "algorithms", "indicators"))  # their own tests
+OTHER_AREAS = tuple(
+    f"{API}/{area}" for area in ("datasets", "algorithms", "indicators", "meldingen")
+)  # their own tests
 
 
 def test_the_openapi_document_describes_the_routes(client: TestClient) -> None:

@@ -46,8 +46,9 @@ def test_search_facet_open_read_columns(page: Any, live_server: Any) -> None:
     page.get_by_role("button", name="Zoeken").click()
     page.wait_for_url("**/datasets?q=wmo")
     results = page.locator(".result-list .card__title a")
-    # the Wmo panel matches in its title, the Den Haag KWB through its column WmoClienten_89
-    assert results.all_inner_texts() == [WMO_PANEL_TITLE_NL, KWB_TITLE_NL]
+    # the Wmo panel and the Wmo forecast match in their titles, the Den Haag KWB through its column WmoClienten_89
+    forecast = live_server.platform.catalog.show("wmo_prognose").contract.title.nl
+    assert results.all_inner_texts() == [WMO_PANEL_TITLE_NL, forecast, KWB_TITLE_NL]
     assert "WmoClienten_89" in page.locator(".card__matched").last.inner_text()
 
     # Apply a facet: theme "Zorg en welzijn".
@@ -57,7 +58,9 @@ def test_search_facet_open_read_columns(page: Any, live_server: Any) -> None:
         page.locator('a[data-facet="theme"][data-value="zorg-en-welzijn"]').get_attribute("class") or ""
     )
     assert page.locator(".chip").inner_text().startswith("Thema: Zorg en welzijn")
-    assert results.all_inner_texts() == [WMO_PANEL_TITLE_NL, KWB_TITLE_NL]  # both are zorg-en-welzijn
+    forecast_themes = live_server.platform.catalog.show("wmo_prognose").contract.themes
+    care = [WMO_PANEL_TITLE_NL, *([forecast] if "zorg-en-welzijn" in forecast_themes else []), KWB_TITLE_NL]
+    assert results.all_inner_texts() == care  # the ones of theme zorg-en-welzijn
 
     # Open the dataset and read its column table.
     results.get_by_text(KWB_TITLE_NL).click()

@@ -142,6 +142,8 @@ THEMES: dict[str, ThemeMapping] = {
     "inkomen": ThemeMapping(("ECON", "SOCI"), "Inkomensbeleid", "Inkomensbeleid"),
     "milieu": ThemeMapping(("ENVI",), "Natuur_en_milieu", "Natuur en milieu"),
     "mobiliteit": ThemeMapping(("TRAN",), "Verkeer_(thema)", "Verkeer"),
+    # public space: streets, green, litter (Signalen reports); the TBA files it under space and infrastructure
+    "openbare-ruimte": ThemeMapping(("REGI",), "Ruimte_en_infrastructuur", "Ruimte en infrastructuur"),
     "onderwijs": ThemeMapping(("EDUC",), "Onderwijs_en_wetenschap", "Onderwijs en wetenschap"),
     "sport": ThemeMapping(("EDUC",), "Sport_(thema)", "Sport"),
     "veiligheid": ThemeMapping(("JUST",), "Openbare_orde_en_veiligheid", "Openbare orde en veiligheid"),
